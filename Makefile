@@ -1,0 +1,74 @@
+# SPDX-License-Identifier: MIT
+# Machina build.  Objects go to build/; each source directory lists its
+# objects in objs.mk, one per line.
+
+BUILD ?= build
+-include $(BUILD)/config.mak
+
+ifeq ($(wildcard $(BUILD)/config.mak),)
+all check bench install unit guest-tests: $(BUILD)/config.mak
+	@$(MAKE) --no-print-directory $@
+$(BUILD)/config.mak:
+	@mkdir -p $(BUILD) && cd $(BUILD) && ../configure
+else
+
+ifneq ($(V),1)
+Q = @
+endif
+
+obj-y :=
+unit-tests :=
+include system/objs.mk chardev/objs.mk tcg/objs.mk accel/tcg/objs.mk \
+        cpu/riscv/objs.mk hw/objs.mk tests/unit/objs.mk
+
+objs := $(addprefix $(BUILD)/,$(obj-y))
+main-obj := $(BUILD)/system/main.o
+lib-objs := $(filter-out $(main-obj),$(objs))
+targets := $(BUILD)/machina-system-riscv64
+unit-bins := $(addprefix $(BUILD)/tests/unit/,$(unit-tests))
+
+all: $(targets)
+
+$(BUILD)/%.o: %.c $(BUILD)/config.mak
+	@mkdir -p $(dir $@)
+	@echo "  CC      $<"
+	$(Q)$(CC) $(CFLAGS) -MMD -MP -c -o $@ $<
+
+$(BUILD)/libmachina.a: $(lib-objs)
+	@echo "  AR      $@"
+	$(Q)rm -f $@ && ar rcs $@ $^
+
+$(BUILD)/machina-system-riscv64: $(main-obj) $(BUILD)/libmachina.a
+	@echo "  LINK    $@"
+	$(Q)$(CC) $(LDFLAGS) -o $@ $(main-obj) -Wl,--whole-archive \
+	    $(BUILD)/libmachina.a -Wl,--no-whole-archive $(LIBS)
+
+$(BUILD)/tests/unit/%: $(BUILD)/tests/unit/%.o $(BUILD)/libmachina.a
+	@echo "  LINK    $@"
+	$(Q)$(CC) $(LDFLAGS) -o $@ $< $(BUILD)/libmachina.a $(LIBS) -lcmocka
+
+unit: $(unit-bins)
+	$(Q)scripts/run-unit.sh $(unit-bins)
+
+guest-tests:
+	$(Q)$(MAKE) --no-print-directory -C tests/guest/riscv64 \
+	    OUT=$(abspath $(BUILD))/tests/guest/riscv64
+
+check:
+	$(Q)scripts/check.sh
+
+bench: all
+	$(Q)scripts/bench.sh
+
+install: all
+	install -d $(DESTDIR)$(PREFIX)/bin
+	install -m 755 $(targets) $(DESTDIR)$(PREFIX)/bin/
+
+-include $(objs:.o=.d) $(unit-bins:=.d)
+endif
+
+clean:
+	rm -rf $(BUILD)
+
+.PHONY: all check bench install unit guest-tests clean
+.SECONDARY:

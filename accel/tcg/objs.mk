@@ -1,0 +1,1 @@
+# Objects of accel/tcg/, one per line.

@@ -1,0 +1,1 @@
+# Objects of chardev/, one per line.

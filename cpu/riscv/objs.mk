@@ -1,0 +1,1 @@
+# Objects of cpu/riscv/, one per line.

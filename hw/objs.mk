@@ -1,0 +1,1 @@
+# Objects of hw/, one per line.

@@ -1,0 +1,151 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Generic vCPU: the part of every guest CPU that the engines (accel/tcg,
+ * accel/kvm), the monitor and gdbstub see.  An architecture's CPU struct
+ * starts with a CPUState; generated code addresses both through one env
+ * pointer (the CPUState *), so guest-register offsets are
+ * offsetof(ArchCPU, field).
+ */
+#ifndef MACHINA_CPU_H
+#define MACHINA_CPU_H
+
+#include "machina/common.h"
+#include "machina/log.h"
+#include <pthread.h>
+#include <setjmp.h>
+#include <stdio.h>
+
+typedef struct CPUState CPUState;
+typedef struct TranslationBlock TranslationBlock;
+
+typedef enum MMUAccessType {
+    MMU_DATA_LOAD = 0,
+    MMU_DATA_STORE = 1,
+    MMU_INST_FETCH = 2,
+} MMUAccessType;
+
+/* ---- softmmu TLB (layout used by the inline fast path) ---- */
+#define TARGET_PAGE_BITS 12
+#define TARGET_PAGE_SIZE (1ULL << TARGET_PAGE_BITS)
+#define TARGET_PAGE_MASK (~(TARGET_PAGE_SIZE - 1))
+
+#define CPU_TLB_BITS 8
+#define CPU_TLB_SIZE (1 << CPU_TLB_BITS)
+#define NB_MMU_MODES 8
+
+/* Low bits of the addr_* tags: any set bit forces the slow path. */
+#define TLB_INVALID_MASK (1 << 11)  /* entry unused */
+#define TLB_MMIO         (1 << 10)  /* not RAM: dispatch via memory API */
+#define TLB_NOTDIRTY     (1 << 9)   /* page holds translated code */
+#define TLB_WATCHPOINT   (1 << 8)
+#define TLB_FLAGS_MASK   (TLB_INVALID_MASK | TLB_MMIO | TLB_NOTDIRTY | \
+                          TLB_WATCHPOINT)
+
+typedef struct CPUTLBEntry {
+    uint64_t addr_read;         /* page vaddr | flags, or -1 */
+    uint64_t addr_write;
+    uint64_t addr_code;
+    uintptr_t addend;           /* host address = vaddr + addend (RAM) */
+} CPUTLBEntry;
+
+/* Slow-path data per entry (not touched by generated code). */
+typedef struct CPUTLBEntryFull {
+    hwaddr phys;                /* physical page address */
+    int prot;                   /* PAGE_READ | PAGE_WRITE | PAGE_EXEC */
+} CPUTLBEntryFull;
+
+enum { PAGE_READ = 1, PAGE_WRITE = 2, PAGE_EXEC = 4 };
+
+typedef struct CPUTLB {
+    CPUTLBEntry table[NB_MMU_MODES][CPU_TLB_SIZE];
+    CPUTLBEntryFull full[NB_MMU_MODES][CPU_TLB_SIZE];
+} CPUTLB;
+
+/* ---- per-architecture operations ---- */
+typedef struct CPUOps {
+    const char *arch;
+    /* Current pc and translation flags (privilege, mmu index, ...). */
+    void (*get_tb_state)(CPUState *cpu, vaddr *pc, uint64_t *flags);
+    /* Emit IR for tb (pc/flags set) into tcg_ctx; sets tb->size/icount. */
+    void (*translate)(CPUState *cpu, TranslationBlock *tb, int max_insns);
+    /* Restore the guest pc from insn_start data (exception mid-TB). */
+    void (*restore_state)(CPUState *cpu, uint64_t insn_data);
+    /* Take cpu->exception_index (trap entry). */
+    void (*do_exception)(CPUState *cpu);
+    /* Take a pending enabled interrupt if any; true if taken. */
+    bool (*exec_interrupt)(CPUState *cpu);
+    /* A pending interrupt would wake the CPU from WFI. */
+    bool (*has_work)(CPUState *cpu);
+    /*
+     * Translate vaddr for access_type at mmu_idx and fill the TLB with
+     * tlb_set_page().  On a fault: if probe, return false; otherwise
+     * raise the guest exception (does not return).
+     */
+    bool (*tlb_fill)(CPUState *cpu, vaddr addr, int size,
+                     MMUAccessType access_type, int mmu_idx, bool probe,
+                     uintptr_t retaddr);
+    /* Bad physical access (bus error) during a load/store/fetch. */
+    void (*do_transaction_failed)(CPUState *cpu, hwaddr phys, vaddr addr,
+                                  MMUAccessType access_type, int mmu_idx,
+                                  uintptr_t retaddr);
+    /* Misaligned access with MO_ALIGN set (does not return). */
+    void (*do_unaligned_access)(CPUState *cpu, vaddr addr,
+                                MMUAccessType access_type, int mmu_idx,
+                                uintptr_t retaddr);
+    void (*reset)(CPUState *cpu);
+    void (*dump_state)(CPUState *cpu, FILE *f);
+    /* Debug address translation (gdb, monitor); -1 if unmapped. */
+    hwaddr (*get_phys_page_debug)(CPUState *cpu, vaddr addr);
+    enum disas_arch disas;      /* for -d in_asm */
+} CPUOps;
+
+/* Special exception_index values. */
+#define EXCP_NONE       -1
+#define EXCP_INTERRUPT  0x10000     /* exit to check interrupts */
+#define EXCP_HLT        0x10001     /* WFI: sleep until has_work */
+#define EXCP_DEBUG      0x10002     /* breakpoint/single-step (gdb) */
+#define EXCP_HALTED     0x10003
+#define EXCP_YIELD      0x10004
+
+struct CPUState {
+    /*
+     * Non-zero asks generated code to return to the loop at the next TB
+     * entry (interrupt, stop, flush).  Written from any thread.
+     */
+    volatile int32_t exit_request;
+    int32_t pad0;
+    /* Pending interrupt request bits, written from any thread. */
+    volatile uint32_t interrupt_request;
+    int cpu_index;
+    const CPUOps *ops;
+    bool halted;                /* in WFI */
+    bool stopped;               /* not started (secondary) or powered off */
+    bool stop_requested;
+    int exception_index;
+    uint64_t singlestep;        /* gdb single step */
+    sigjmp_buf jmp_env;         /* exceptions from helpers land here */
+    uintptr_t mem_io_pc;
+    /* Jump cache: hash(pc) -> TB, per CPU. */
+    TranslationBlock **tb_jmp_cache;
+    pthread_t thread;
+    CPUState *next;
+    /* Softmmu TLB: large, keep last. */
+    CPUTLB tlb;
+};
+
+#define CPU_INTERRUPT_HARD  1u   /* architecture interrupt pending */
+#define CPU_INTERRUPT_EXITTB 2u
+
+extern CPUState *first_cpu;
+#define CPU_FOREACH(c) for ((c) = first_cpu; (c); (c) = (c)->next)
+
+/* Register a created CPU (machines call this, index order). */
+void cpu_register(CPUState *cpu);
+/* Thread safe: make the CPU notice interrupt_request / stop soon. */
+void cpu_interrupt(CPUState *cpu, uint32_t mask);
+void cpu_reset_interrupt(CPUState *cpu, uint32_t mask);
+void cpu_exit(CPUState *cpu);
+/* Wake a halted CPU (an interrupt became pending). */
+void cpu_kick(CPUState *cpu);
+
+#endif

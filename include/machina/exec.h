@@ -1,0 +1,141 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The TCG engine (accel/tcg): translation blocks, the TB cache, the
+ * softmmu TLB, the vCPU loop, and the runtime helpers that generated code
+ * and guest front ends call.
+ *
+ * Exceptions: a helper that raises a guest exception sets
+ * cpu->exception_index and calls cpu_loop_exit_restore(cpu, GETPC()),
+ * which restores the guest pc from the TB's per-instruction data and
+ * siglongjmps back to the vCPU loop.
+ */
+#ifndef MACHINA_EXEC_H
+#define MACHINA_EXEC_H
+
+#include "machina/common.h"
+#include "machina/cpu.h"
+#include "machina/tcg.h"
+
+struct TranslationBlock {
+    vaddr pc;                   /* guest virtual pc of the first insn */
+    uint64_t flags;             /* CPU mode bits the code depends on */
+    hwaddr phys_pc;             /* guest physical address of pc */
+    hwaddr phys_page2;          /* second page if the TB crosses, or -1 */
+    uint32_t size;              /* guest bytes covered */
+    uint32_t icount;            /* guest instructions */
+    uint8_t *tc_ptr;            /* host code */
+    uint32_t tc_size;
+    /* Per-insn restore data: insn i ends at host offset insn_end[i]. */
+    uint32_t nb_insns;
+    uint32_t *insn_end;
+    uint64_t *insn_data;
+    /* Direct chaining (goto_tb slots 0 and 1). */
+    uint32_t jmp_insn_off[2];   /* offset of the patchable jump */
+    uint32_t jmp_reset_off[2];  /* where the unchained jump goes */
+    struct TranslationBlock *jmp_dest[2];
+    /* TBs that jump into this one: list through jmp_next[slot]. */
+    uintptr_t jmp_list_head;    /* tagged pointer: tb | slot */
+    uintptr_t jmp_next[2];
+    /* Hash chain and per-page list. */
+    struct TranslationBlock *hash_next;
+    struct TranslationBlock *page_next[2];
+    bool invalid;
+};
+
+/*
+ * exit_tb values: 0 = go back to the loop with no chaining; otherwise
+ * (uintptr_t)tb | slot (slot 0/1 after goto_tb) asks the loop to chain the
+ * previous TB's slot to the next one; (uintptr_t)tb | TB_EXIT_REQUESTED
+ * means the exit_request check at TB entry fired.
+ */
+#define TB_EXIT_MASK      3
+#define TB_EXIT_IDX0      0
+#define TB_EXIT_IDX1      1
+#define TB_EXIT_REQUESTED 3
+
+/* ---- Used by guest front ends while translating ---- */
+/* At TB start: check cpu->exit_request and leave if set. */
+void gen_tb_start(TranslationBlock *tb);
+/* After the last insn: emits the exit-request path. */
+void gen_tb_end(TranslationBlock *tb, int num_insns);
+/*
+ * Jump to the TB at dest directly (slot 0 or 1) when dest is on the same
+ * guest page as tb; otherwise through the indirect lookup.  The front end
+ * stores dest into its pc global first.
+ */
+bool translator_use_goto_tb(TranslationBlock *tb, vaddr dest);
+/* Emit: call helper_lookup_tb_ptr(env) and goto_ptr the result. */
+void tcg_gen_lookup_and_goto_ptr(void);
+/* Fetch guest code bytes through the code TLB (may raise a fault). */
+uint32_t translator_lduw(CPUState *cpu, TranslationBlock *tb, vaddr pc);
+uint32_t translator_ldl(CPUState *cpu, TranslationBlock *tb, vaddr pc);
+
+/* ---- Exceptions ---- */
+#define GETPC() ((uintptr_t)__builtin_return_address(0))
+/* Restore guest state for host pc retaddr (if inside generated code). */
+bool cpu_restore_state(CPUState *cpu, uintptr_t retaddr);
+void cpu_loop_exit(CPUState *cpu) NORETURN;
+void cpu_loop_exit_restore(CPUState *cpu, uintptr_t retaddr) NORETURN;
+/* Leave the current TB after this insn without an exception. */
+void cpu_loop_exit_noexc(CPUState *cpu) NORETURN;
+
+/* ---- TLB ---- */
+/*
+ * Install a mapping: vaddr page -> paddr page with prot for mmu_idx.  The
+ * engine looks paddr up in the address space to decide RAM vs MMIO.
+ */
+void tlb_set_page(CPUState *cpu, vaddr va, hwaddr pa, int prot,
+                  int mmu_idx, uint64_t size);
+void tlb_flush(CPUState *cpu);
+void tlb_flush_page(CPUState *cpu, vaddr va);
+void tlb_flush_all_cpus(void);
+
+/*
+ * Slow-path and helper accessors (also used by helpers such as AMOs).
+ * They go through the TLB, call ops->tlb_fill on a miss, and raise guest
+ * exceptions with retaddr.
+ */
+uint64_t cpu_ld_mmu(CPUState *cpu, vaddr addr, MemOpIdx oi,
+                    uintptr_t retaddr);
+void cpu_st_mmu(CPUState *cpu, vaddr addr, uint64_t val, MemOpIdx oi,
+                uintptr_t retaddr);
+/* Host pointer for a RAM-backed access, or NULL (probe; may fault). */
+void *probe_access(CPUState *cpu, vaddr addr, int size,
+                   MMUAccessType access_type, int mmu_idx,
+                   uintptr_t retaddr);
+
+/* Called from generated code's slow paths. */
+uint64_t helper_ld_mmu(CPUState *cpu, uint64_t addr, uint32_t oi,
+                       uintptr_t retaddr);
+void helper_st_mmu(CPUState *cpu, uint64_t addr, uint64_t val, uint32_t oi,
+                   uintptr_t retaddr);
+/* Host code address of the TB for the current state, or the epilogue. */
+void *helper_lookup_tb_ptr(CPUState *cpu);
+
+/* ---- Code invalidation ---- */
+/* Invalidate every TB that covers guest physical [start, end). */
+void tb_invalidate_phys_range(hwaddr start, hwaddr end);
+void tb_flush(CPUState *cpu);
+
+/* ---- Engine control ---- */
+void tcg_exec_init(size_t code_buffer_size);
+/* Start the vCPU thread(s); round-robin over all CPUs in one thread. */
+void tcg_start_vcpus(void);
+/* Pause all vCPUs (returns when they are stopped) / resume them. */
+void tcg_pause_vcpus(void);
+void tcg_resume_vcpus(void);
+
+/* Generated code entry: run from tc_ptr until exit_tb, return its value. */
+typedef uintptr_t (*TCGPrologueFn)(CPUState *cpu, const void *tc_ptr);
+extern TCGPrologueFn tcg_qemu_tb_exec;
+
+/*
+ * Backend interface (tcg/x86_64): emit the prologue/epilogue into buf,
+ * return its size; tcg_code_gen_epilogue is the address that returns 0.
+ */
+int tcg_target_prologue(uint8_t *buf, size_t size);
+extern void *tcg_code_gen_epilogue;
+/* Patch a goto_tb jump in place to point to addr (atomic 4-byte write). */
+void tb_target_set_jmp_target(TranslationBlock *tb, int n, uintptr_t addr);
+
+#endif

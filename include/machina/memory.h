@@ -1,0 +1,164 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Memory API: regions (RAM, ROM, MMIO, alias, container) composed into an
+ * address space, flattened into a sorted FlatView for dispatch.
+ */
+#ifndef MACHINA_MEMORY_H
+#define MACHINA_MEMORY_H
+
+#include "machina/common.h"
+#include <stdio.h>
+
+typedef struct MemoryRegion MemoryRegion;
+typedef struct AddressSpace AddressSpace;
+
+typedef enum MemTxResult {
+    MEMTX_OK = 0,
+    MEMTX_ERROR = 1,        /* device returned an error (bus error) */
+    MEMTX_DECODE_ERROR = 2, /* nothing mapped there */
+} MemTxResult;
+
+typedef struct MemoryRegionOps {
+    /* addr is relative to the region; size is 1, 2, 4 or 8. */
+    uint64_t (*read)(void *opaque, hwaddr addr, unsigned size);
+    void (*write)(void *opaque, hwaddr addr, uint64_t val, unsigned size);
+    /* Accesses outside [min,max] are rejected (guest error, read 0). */
+    unsigned valid_min, valid_max;          /* 0 means 1..8 */
+    /*
+     * Sizes the callbacks implement; other valid accesses are split or
+     * widened by the core.  0 means same as valid.
+     */
+    unsigned impl_min, impl_max;
+    /* Little endian only for now: every machine we model is LE. */
+} MemoryRegionOps;
+
+enum MemoryRegionType {
+    MR_CONTAINER,
+    MR_RAM,
+    MR_ROM,         /* RAM that ignores guest writes */
+    MR_MMIO,
+    MR_ALIAS,
+};
+
+struct MemoryRegion {
+    enum MemoryRegionType type;
+    const char *name;
+    uint64_t size;
+    /* RAM/ROM */
+    uint8_t *ram;               /* host pointer to the backing store */
+    /* MMIO */
+    const MemoryRegionOps *ops;
+    void *opaque;
+    /* ALIAS */
+    MemoryRegion *alias;
+    hwaddr alias_offset;
+    /* Placement within the parent container. */
+    MemoryRegion *parent;
+    hwaddr addr;
+    int priority;
+    bool enabled;
+    /* CONTAINER children, kept sorted by priority (highest first). */
+    MemoryRegion **subregions;
+    int nr_subregions;
+};
+
+void memory_region_init_container(MemoryRegion *mr, const char *name,
+                                  uint64_t size);
+/* Allocates zeroed, page-aligned host memory.  Fatal if it cannot. */
+void memory_region_init_ram(MemoryRegion *mr, const char *name,
+                            uint64_t size);
+void memory_region_init_rom(MemoryRegion *mr, const char *name,
+                            uint64_t size);
+void memory_region_init_io(MemoryRegion *mr, const char *name,
+                           const MemoryRegionOps *ops, void *opaque,
+                           uint64_t size);
+void memory_region_init_alias(MemoryRegion *mr, const char *name,
+                              MemoryRegion *orig, hwaddr offset,
+                              uint64_t size);
+void memory_region_add_subregion(MemoryRegion *parent, hwaddr addr,
+                                 MemoryRegion *child);
+void memory_region_add_subregion_overlap(MemoryRegion *parent, hwaddr addr,
+                                         MemoryRegion *child, int priority);
+void memory_region_del_subregion(MemoryRegion *parent, MemoryRegion *child);
+void memory_region_set_enabled(MemoryRegion *mr, bool enabled);
+
+/* One contiguous piece of the flattened view. */
+typedef struct FlatRange {
+    hwaddr start;           /* address-space address */
+    uint64_t size;
+    MemoryRegion *mr;       /* terminal region: RAM, ROM or MMIO */
+    hwaddr offset;          /* offset into mr of 'start' */
+} FlatRange;
+
+typedef struct FlatView {
+    FlatRange *ranges;      /* sorted, non-overlapping */
+    int nr;
+} FlatView;
+
+typedef struct MemoryListener MemoryListener;
+struct MemoryListener {
+    /* Called after every change of the address space's flat view. */
+    void (*commit)(MemoryListener *l, AddressSpace *as);
+    MemoryListener *next;
+};
+
+struct AddressSpace {
+    const char *name;
+    MemoryRegion *root;
+    FlatView *view;         /* rebuilt on every topology change */
+    MemoryListener *listeners;
+};
+
+extern AddressSpace address_space_memory;   /* system bus of the machine */
+extern MemoryRegion *system_memory;         /* its root container */
+
+void address_space_init(AddressSpace *as, MemoryRegion *root,
+                        const char *name);
+void address_space_add_listener(AddressSpace *as, MemoryListener *l);
+
+/* Find the flat range holding addr, or NULL.  Binary search. */
+const FlatRange *address_space_lookup(AddressSpace *as, hwaddr addr);
+
+/*
+ * Single access of size 1/2/4/8 (little endian value).  Unmapped reads
+ * return 0 with MEMTX_DECODE_ERROR; callers decide whether that is a bus
+ * fault (CPU) or a logged guest error (DMA).
+ */
+MemTxResult address_space_read(AddressSpace *as, hwaddr addr,
+                               uint64_t *val, unsigned size);
+MemTxResult address_space_write(AddressSpace *as, hwaddr addr,
+                                uint64_t val, unsigned size);
+
+/* Dispatch one access into a terminal MMIO region (offset within mr). */
+MemTxResult memory_region_dispatch_read(MemoryRegion *mr, hwaddr offset,
+                                        uint64_t *val, unsigned size);
+MemTxResult memory_region_dispatch_write(MemoryRegion *mr, hwaddr offset,
+                                         uint64_t val, unsigned size);
+
+/*
+ * DMA helpers: copy buf to/from guest physical memory; every byte is
+ * checked against the flat view.  Returns MEMTX_OK only if the whole range
+ * was accessible; MMIO in the range is accessed byte-wise.
+ */
+MemTxResult dma_read(AddressSpace *as, hwaddr addr, void *buf, size_t len);
+MemTxResult dma_write(AddressSpace *as, hwaddr addr, const void *buf,
+                      size_t len);
+/*
+ * Host pointer for [addr, addr+len) if it lies entirely inside one RAM
+ * block (writable) or ROM block (!is_write); NULL otherwise.
+ */
+void *dma_map(AddressSpace *as, hwaddr addr, size_t len, bool is_write);
+
+/* Write into RAM or ROM ignoring ROM protection (loaders). */
+int rom_write(AddressSpace *as, hwaddr addr, const void *buf, size_t len);
+
+/*
+ * Set by the TCG engine: called after anything other than a CPU store
+ * (DMA, loaders) writes guest RAM, so translated code there is dropped.
+ */
+extern void (*memory_ram_write_notify)(hwaddr addr, size_t len);
+
+/* Print the region tree (info mtree). */
+void memory_region_print_tree(FILE *f, MemoryRegion *root);
+
+#endif

@@ -1,0 +1,2 @@
+# Objects of system/, one per line.
+obj-y += system/main.o

@@ -1,0 +1,1 @@
+# Objects of tcg/, one per line.

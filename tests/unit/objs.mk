@@ -1,0 +1,1 @@
+# Objects of tests/unit/, one per line.
