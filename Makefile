@@ -6,7 +6,12 @@ BUILD ?= build
 -include $(BUILD)/config.mak
 
 ifeq ($(wildcard $(BUILD)/config.mak),)
-all check bench install unit guest-tests: $(BUILD)/config.mak
+# check and run-installer install the build dependencies first.
+check:
+	@scripts/check.sh
+run-installer:
+	@scripts/run-installer.sh
+all bench install unit guest-tests: $(BUILD)/config.mak
 	@$(MAKE) --no-print-directory $@
 $(BUILD)/config.mak:
 	@mkdir -p $(BUILD) && cd $(BUILD) && ../configure
@@ -57,6 +62,9 @@ guest-tests:
 check:
 	$(Q)scripts/check.sh
 
+run-installer:
+	$(Q)scripts/run-installer.sh
+
 bench: all
 	$(Q)scripts/bench.sh
 
@@ -70,5 +78,5 @@ endif
 clean:
 	rm -rf $(BUILD)
 
-.PHONY: all check bench install unit guest-tests clean
+.PHONY: all check bench install unit guest-tests run-installer clean
 .SECONDARY:

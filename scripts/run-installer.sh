@@ -1,0 +1,15 @@
+#!/bin/bash
+# SPDX-License-Identifier: MIT
+# The README's main command: install what is needed, build, and boot
+# Debian's riscv64 installer on the serial console (Ctrl-A x quits).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/install-deps.sh
+scripts/fetch-images.sh
+[ -f build/config.mak ] || (mkdir -p build && cd build && ../configure)
+make -j"$(nproc)" all
+cache=${MACHINA_CACHE:-$HOME/.cache/machina}
+di=$cache/debian-installer-riscv64
+exec build/machina-system-riscv64 -M virt -m 1G -smp "${SMP:-2}" -nographic \
+    -kernel "$di/linux" -initrd "$di/initrd.gz" \
+    -append "console=ttyS0 ${APPEND:-}"
