@@ -1,1 +1,8 @@
 # Objects of hw/, one per line.
+obj-y += hw/char/uart16550.o
+obj-y += hw/char/uart16550_mmio.o
+obj-y += hw/intc/riscv_aclint.o
+obj-y += hw/intc/sifive_plic.o
+obj-y += hw/misc/sifive_test.o
+obj-y += hw/rtc/goldfish_rtc.o
+obj-y += hw/riscv/virt.o

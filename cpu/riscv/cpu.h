@@ -162,6 +162,49 @@ int riscv_cpu_mmu_index(CPURISCVState *env, bool ifetch);
 bool riscv_cpu_fp_enabled(CPURISCVState *env);
 void riscv_cpu_set_fs_dirty(CPURISCVState *env);
 
+/*
+ * ---- system side internals (cpu.c, cpu_helper.c, csr.c, pmp.c) ----
+ * CPUOps callbacks (cpu_helper.c), collected in riscv_cpu_ops (cpu.c).
+ */
+void riscv_cpu_do_exception(CPUState *cs);
+bool riscv_cpu_exec_interrupt(CPUState *cs);
+bool riscv_cpu_has_work(CPUState *cs);
+bool riscv_cpu_tlb_fill(CPUState *cs, vaddr addr, int size,
+                        MMUAccessType access_type, int mmu_idx, bool probe,
+                        uintptr_t retaddr);
+void riscv_cpu_do_transaction_failed(CPUState *cs, hwaddr phys, vaddr addr,
+                                     MMUAccessType access_type, int mmu_idx,
+                                     uintptr_t retaddr);
+void riscv_cpu_do_unaligned_access(CPUState *cs, vaddr addr,
+                                   MMUAccessType access_type, int mmu_idx,
+                                   uintptr_t retaddr) NORETURN;
+hwaddr riscv_cpu_get_phys_page_debug(CPUState *cs, vaddr addr);
+/* Trap entry: cause without the interrupt bit; tval for xtval. */
+void riscv_cpu_do_trap(CPURISCVState *env, uint64_t cause, bool is_irq,
+                       uint64_t tval);
+/* Highest-priority interrupt that can be taken now, or -1. */
+int riscv_cpu_pending_irq(CPURISCVState *env);
+/* After enables/privilege changed: kick the CPU if one can be taken. */
+void riscv_cpu_check_interrupts(CPURISCVState *env);
+/*
+ * Page walk (no PMP on the result) for one access: 0 with pa and prot
+ * (for the whole 4K page), or the exception cause to raise.
+ */
+int riscv_cpu_translate(CPURISCVState *env, vaddr addr,
+                        MMUAccessType access_type, int mmu_idx,
+                        bool update_ad, hwaddr *pa, int *prot);
+/* Sstc: recompute STIP from stimecmp and (re)arm the timer. */
+void riscv_cpu_update_stimecmp(CPURISCVState *env);
+/* PMP (pmp.c).  prot is PAGE_READ/WRITE/EXEC; priv PRV_*. */
+bool riscv_pmp_check(CPURISCVState *env, hwaddr addr, uint64_t size,
+                     int prot, int priv);
+/* PMP permissions valid for the whole 4K page at page, or -1 if mixed. */
+int riscv_pmp_page_prot(CPURISCVState *env, hwaddr page, int priv);
+uint64_t riscv_pmpcfg_read(CPURISCVState *env, int reg);
+void riscv_pmpcfg_write(CPURISCVState *env, int reg, uint64_t val);
+uint64_t riscv_pmpaddr_read(CPURISCVState *env, int i);
+void riscv_pmpaddr_write(CPURISCVState *env, int i, uint64_t val);
+
 static inline CPUState *env_cpu(CPURISCVState *env)
 {
     return &container_of(env, RISCVCPU, env)->parent;

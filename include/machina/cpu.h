@@ -96,6 +96,12 @@ typedef struct CPUOps {
     void (*dump_state)(CPUState *cpu, FILE *f);
     /* Debug address translation (gdb, monitor); -1 if unmapped. */
     hwaddr (*get_phys_page_debug)(CPUState *cpu, vaddr addr);
+    /*
+     * MMU index for data accesses (ifetch false) or instruction fetch
+     * (ifetch true) in the current mode; the engine uses it for code
+     * fetch.  NULL: the low 2 bits of the TB flags are used.
+     */
+    int (*mmu_index)(CPUState *cpu, bool ifetch);
     enum disas_arch disas;      /* for -d in_asm */
 } CPUOps;
 

@@ -171,6 +171,12 @@ typedef struct TCGContext {
 } TCGContext;
 
 extern TCGContext *tcg_ctx;     /* the translation context (one) */
+/*
+ * Dual-mapped code buffer: writable address minus executable address of
+ * the same byte; 0 (default) for one RWX mapping.  Buffers passed to
+ * tcg_gen_code() and tcg_target_prologue() are the writable view.
+ */
+extern intptr_t tcg_splitwx_diff;
 
 /* ---- Setting up (accel/tcg) ---- */
 void tcg_context_init(void);

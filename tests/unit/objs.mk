@@ -1,1 +1,13 @@
 # Objects of tests/unit/, one per line.
+unit-tests += test-riscv-mmu
+unit-tests += test-hw-devices
+unit-tests += test-tb-tlb
+unit-tests += test-riscv-decode
+unit-tests += test-riscv-fpu
+unit-tests += test-tb-exec
+unit-tests += test-tcg-encoder
+unit-tests += test-tcg-optimize
+unit-tests += test-tcg-exec
+unit-tests += test-memory
+unit-tests += test-options
+unit-tests += test-loader

@@ -1,0 +1,342 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Generic vCPU functions and the single TCG vCPU thread that runs all
+ * CPUs round-robin, with pause/resume and a time-slice kicker.
+ */
+#include "machina/common.h"
+#include "machina/cpu.h"
+#include "machina/exec.h"
+#include "machina/log.h"
+#include "machina/main-loop.h"
+#include "machina/memory.h"
+#include "internal.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <time.h>
+
+#define RR_SLICE_NS     (1000 * 1000)       /* 1 ms per CPU */
+#define IDLE_WAIT_NS    (100 * 1000 * 1000) /* safety net for lost kicks */
+
+CPUState *first_cpu;
+static CPUState **cpu_list_tail = &first_cpu;
+int accel_nr_cpus;
+static AccelCPUState accel_cpus[ACCEL_MAX_CPUS];
+
+volatile bool accel_vcpu_thread_running;
+static __thread bool is_vcpu_thread;
+static pthread_t vcpu_thread;
+static pthread_t kick_thread;
+
+/* vcpu_mutex guards the fields below and is never held around code. */
+static pthread_mutex_t vcpu_mutex = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t vcpu_cond = PTHREAD_COND_INITIALIZER;
+static pthread_cond_t parked_cond = PTHREAD_COND_INITIALIZER;
+static bool kick_pending;
+static volatile bool pause_requested;
+static bool vcpu_parked;
+
+static CPUState *volatile running_cpu;
+static volatile int rr_slice_expired;
+
+/* ---- generic CPU functions ---- */
+
+void cpu_register(CPUState *cpu)
+{
+    AccelCPUState *acs;
+    int i;
+
+    if (accel_nr_cpus >= ACCEL_MAX_CPUS) {
+        fatal("too many CPUs (max %d)", ACCEL_MAX_CPUS);
+    }
+    cpu->cpu_index = accel_nr_cpus++;
+    cpu->next = NULL;
+    *cpu_list_tail = cpu;
+    cpu_list_tail = &cpu->next;
+
+    cpu->exception_index = EXCP_NONE;
+    if (!cpu->tb_jmp_cache) {
+        cpu->tb_jmp_cache = mc_malloc0(TB_JMP_CACHE_SIZE *
+                                       sizeof(*cpu->tb_jmp_cache));
+    }
+    memset(cpu->tlb.table, 0xff, sizeof(cpu->tlb.table));
+    acs = &accel_cpus[cpu->cpu_index];
+    for (i = 0; i < NB_MMU_MODES; i++) {
+        acs->large_page_addr[i] = (vaddr)-1;
+        acs->large_page_mask[i] = 0;
+    }
+}
+
+AccelCPUState *accel_cpu_state(CPUState *cpu)
+{
+    int i = cpu->cpu_index;
+
+    if (i < 0 || i >= accel_nr_cpus) {
+        fatal("CPU %d used by the TCG engine was never registered", i);
+    }
+    return &accel_cpus[i];
+}
+
+bool accel_on_vcpu_thread(void)
+{
+    return !accel_vcpu_thread_running || is_vcpu_thread;
+}
+
+void cpu_exit(CPUState *cpu)
+{
+    __atomic_store_n(&cpu->exit_request, 1, __ATOMIC_SEQ_CST);
+}
+
+void cpu_kick(CPUState *cpu)
+{
+    CPUState *cur = running_cpu;
+
+    if (cur && cur != cpu) {
+        /*
+         * The running CPU may be spinning on a reply from this one (an
+         * IPI, a remote fence): end its slice so that cpu gets to run.
+         */
+        rr_slice_expired = 1;
+        cpu_exit(cur);
+    }
+    pthread_mutex_lock(&vcpu_mutex);
+    kick_pending = true;
+    pthread_cond_broadcast(&vcpu_cond);
+    pthread_mutex_unlock(&vcpu_mutex);
+}
+
+void cpu_interrupt(CPUState *cpu, uint32_t mask)
+{
+    /* Request bits first, then the exit flag the TB entry checks. */
+    __atomic_or_fetch(&cpu->interrupt_request, mask, __ATOMIC_SEQ_CST);
+    cpu_exit(cpu);
+    cpu_kick(cpu);
+}
+
+void cpu_reset_interrupt(CPUState *cpu, uint32_t mask)
+{
+    __atomic_and_fetch(&cpu->interrupt_request, ~mask, __ATOMIC_SEQ_CST);
+}
+
+/* ---- scheduling ---- */
+
+bool accel_should_leave(CPUState *cpu)
+{
+    return rr_slice_expired || pause_requested || cpu->stop_requested ||
+           !runstate_is_running();
+}
+
+/* Can cpu run now?  Applies stop requests and wakes halted CPUs. */
+static bool cpu_runnable(CPUState *cpu)
+{
+    if (cpu->stop_requested) {
+        cpu->stopped = true;
+        cpu->stop_requested = false;
+    }
+    if (cpu->stopped) {
+        return false;
+    }
+    if (cpu->halted) {
+        if (!cpu->ops->has_work || !cpu->ops->has_work(cpu)) {
+            return false;
+        }
+        cpu->halted = false;
+    }
+    return true;
+}
+
+static void deadline_after(struct timespec *ts, long ns)
+{
+    clock_gettime(CLOCK_REALTIME, ts);
+    ts->tv_nsec += ns;
+    while (ts->tv_nsec >= 1000000000L) {
+        ts->tv_nsec -= 1000000000L;
+        ts->tv_sec++;
+    }
+}
+
+/* Stay parked while a pause is requested or the VM is stopped. */
+static void vcpu_maybe_park(void)
+{
+    if (!pause_requested && runstate_is_running()) {
+        return;
+    }
+    pthread_mutex_lock(&vcpu_mutex);
+    while (pause_requested || !runstate_is_running()) {
+        struct timespec ts;
+        vcpu_parked = true;
+        pthread_cond_broadcast(&parked_cond);
+        /* Timed: a vm_start that does not call tcg_resume_vcpus. */
+        deadline_after(&ts, 10 * 1000 * 1000);
+        pthread_cond_timedwait(&vcpu_cond, &vcpu_mutex, &ts);
+    }
+    vcpu_parked = false;
+    pthread_mutex_unlock(&vcpu_mutex);
+}
+
+/* Every CPU is halted or stopped: sleep until a kick. */
+static void vcpu_idle_wait(void)
+{
+    struct timespec ts;
+
+    pthread_mutex_lock(&vcpu_mutex);
+    if (!kick_pending && !pause_requested) {
+        deadline_after(&ts, IDLE_WAIT_NS);
+        pthread_cond_timedwait(&vcpu_cond, &vcpu_mutex, &ts);
+    }
+    kick_pending = false;
+    pthread_mutex_unlock(&vcpu_mutex);
+}
+
+static void *vcpu_thread_fn(void *arg)
+{
+    (void)arg;
+    is_vcpu_thread = true;
+    for (;;) {
+        bool ran = false;
+        CPUState *cpu;
+
+        vcpu_maybe_park();
+        if (tb_flush_pending) {
+            tb_flush_now();
+        }
+        CPU_FOREACH(cpu) {
+            int r;
+            if (pause_requested || !runstate_is_running()) {
+                break;
+            }
+            if (!cpu_runnable(cpu)) {
+                continue;
+            }
+            rr_slice_expired = 0;
+            running_cpu = cpu;
+            r = cpu_exec(cpu);
+            running_cpu = NULL;
+            ran = true;
+            if (r == EXCP_DEBUG) {
+                log_mask_printf(LOG_INT, "cpu %d: debug exception\n",
+                                cpu->cpu_index);
+            }
+        }
+        if (!ran) {
+            vcpu_idle_wait();
+        }
+    }
+    return NULL;
+}
+
+/* Ends the running CPU's time slice when others want to run. */
+static void *kick_thread_fn(void *arg)
+{
+    struct timespec ts = { 0, RR_SLICE_NS };
+
+    (void)arg;
+    for (;;) {
+        CPUState *cur, *c;
+        int runnable = 0;
+
+        nanosleep(&ts, NULL);
+        cur = running_cpu;
+        if (!cur) {
+            continue;
+        }
+        if (pause_requested || !runstate_is_running()) {
+            cpu_exit(cur);
+            continue;
+        }
+        CPU_FOREACH(c) {
+            if (!c->stopped && (!c->halted || c->interrupt_request ||
+                                c == cur)) {
+                runnable++;
+            }
+        }
+        if (runnable > 1) {
+            rr_slice_expired = 1;
+            cpu_exit(cur);
+        }
+    }
+    return NULL;
+}
+
+/* TLB entries hold host pointers: drop them when the memory map changes. */
+static void tcg_memory_commit(MemoryListener *l, AddressSpace *as)
+{
+    (void)l;
+    (void)as;
+    tlb_flush_all_cpus();
+}
+
+static MemoryListener tcg_memory_listener = {
+    .commit = tcg_memory_commit,
+};
+
+void tcg_start_vcpus(void)
+{
+    sigset_t all, old;
+    CPUState *cpu;
+    int err;
+
+    if (accel_vcpu_thread_running) {
+        return;
+    }
+    if (!tcg_qemu_tb_exec) {
+        fatal("tcg_start_vcpus: tcg_exec_init was not called");
+    }
+    address_space_add_listener(&address_space_memory, &tcg_memory_listener);
+
+    /* Signals are for the main loop thread. */
+    sigfillset(&all);
+    pthread_sigmask(SIG_SETMASK, &all, &old);
+    accel_vcpu_thread_running = true;
+    err = pthread_create(&vcpu_thread, NULL, vcpu_thread_fn, NULL);
+    if (err) {
+        fatal("cannot create the vCPU thread: %s", strerror(err));
+    }
+    err = pthread_create(&kick_thread, NULL, kick_thread_fn, NULL);
+    if (err) {
+        fatal("cannot create the vCPU kick thread: %s", strerror(err));
+    }
+    pthread_sigmask(SIG_SETMASK, &old, NULL);
+    CPU_FOREACH(cpu) {
+        cpu->thread = vcpu_thread;
+    }
+}
+
+void tcg_pause_vcpus(void)
+{
+    CPUState *cpu;
+    int depth;
+
+    pthread_mutex_lock(&vcpu_mutex);
+    pause_requested = true;
+    pthread_cond_broadcast(&vcpu_cond);
+    pthread_mutex_unlock(&vcpu_mutex);
+    CPU_FOREACH(cpu) {
+        cpu_exit(cpu);
+    }
+    if (!accel_vcpu_thread_running || is_vcpu_thread) {
+        /* Nothing to wait for, or we are the vCPU: it parks on return. */
+        return;
+    }
+    /* The vCPU may be waiting for the machine lock in an MMIO access. */
+    for (depth = 0; machine_lock_held(); depth++) {
+        machine_unlock();
+    }
+    pthread_mutex_lock(&vcpu_mutex);
+    while (!vcpu_parked && pause_requested) {
+        pthread_cond_wait(&parked_cond, &vcpu_mutex);
+    }
+    pthread_mutex_unlock(&vcpu_mutex);
+    while (depth-- > 0) {
+        machine_lock();
+    }
+}
+
+void tcg_resume_vcpus(void)
+{
+    pthread_mutex_lock(&vcpu_mutex);
+    pause_requested = false;
+    kick_pending = true;
+    pthread_cond_broadcast(&vcpu_cond);
+    pthread_mutex_unlock(&vcpu_mutex);
+}

@@ -1,0 +1,671 @@
+/* SPDX-License-Identifier: MIT */
+/* Softmmu TLB: fills, flushes and the load/store slow paths. */
+#include "machina/common.h"
+#include "machina/cpu.h"
+#include "machina/exec.h"
+#include "machina/log.h"
+#include "machina/main-loop.h"
+#include "machina/memory.h"
+#include "internal.h"
+
+#include <inttypes.h>
+
+/* Address that the current ops->tlb_fill call is resolving. */
+static __thread vaddr tlb_fill_addr;
+static __thread bool tlb_fill_active;
+
+static inline unsigned tlb_index(vaddr va)
+{
+    return (unsigned)(va >> TARGET_PAGE_BITS) & (CPU_TLB_SIZE - 1);
+}
+
+static inline uint64_t tlb_tag(const CPUTLBEntry *e, MMUAccessType type)
+{
+    switch (type) {
+    case MMU_DATA_STORE:
+        return e->addr_write;
+    case MMU_INST_FETCH:
+        return e->addr_code;
+    default:
+        return e->addr_read;
+    }
+}
+
+static inline bool tlb_hit(uint64_t tag, vaddr addr)
+{
+    return (tag & (TARGET_PAGE_MASK | TLB_INVALID_MASK)) ==
+           (addr & TARGET_PAGE_MASK);
+}
+
+/*
+ * Right after a fill: also accept a single-use entry (TLB_INVALID_MASK
+ * set with a valid page, see tlb_set_page), which serves this access only.
+ */
+static inline bool tlb_hit_after_fill(uint64_t tag, vaddr addr)
+{
+    return tag != (uint64_t)-1 &&
+           (tag & TARGET_PAGE_MASK) == (addr & TARGET_PAGE_MASK);
+}
+
+int cpu_fetch_mmu_index(CPUState *cpu, uint64_t tb_flags)
+{
+    int idx;
+
+    if (cpu->ops->mmu_index) {
+        idx = cpu->ops->mmu_index(cpu, true);
+    } else {
+        idx = (int)(tb_flags & 3);
+    }
+    if (idx < 0 || idx >= NB_MMU_MODES) {
+        idx = 0;
+    }
+    return idx;
+}
+
+/* ---- flushing ---- */
+
+static void tlb_flush_local(CPUState *cpu)
+{
+    AccelCPUState *acs = accel_cpu_state(cpu);
+    int i;
+
+    memset(cpu->tlb.table, 0xff, sizeof(cpu->tlb.table));
+    for (i = 0; i < NB_MMU_MODES; i++) {
+        acs->large_page_addr[i] = (vaddr)-1;
+        acs->large_page_mask[i] = 0;
+    }
+    tb_jmp_cache_clear(cpu);
+}
+
+void tlb_flush(CPUState *cpu)
+{
+    if (accel_on_vcpu_thread()) {
+        accel_cpu_state(cpu)->tlb_flush_pending = 0;
+        tlb_flush_local(cpu);
+    } else {
+        /* The vCPU may be using the TLB right now: let it flush itself. */
+        accel_cpu_state(cpu)->tlb_flush_pending = 1;
+        cpu_exit(cpu);
+    }
+}
+
+void tlb_flush_if_pending(CPUState *cpu)
+{
+    AccelCPUState *acs = accel_cpu_state(cpu);
+
+    if (acs->tlb_flush_pending) {
+        acs->tlb_flush_pending = 0;
+        tlb_flush_local(cpu);
+    }
+}
+
+void tlb_flush_all_cpus(void)
+{
+    CPUState *cpu;
+
+    CPU_FOREACH(cpu) {
+        tlb_flush(cpu);
+    }
+}
+
+static void tlb_entry_flush_page(CPUTLBEntry *e, vaddr page)
+{
+    if (tlb_hit(e->addr_read, page) || tlb_hit(e->addr_write, page) ||
+        tlb_hit(e->addr_code, page)) {
+        memset(e, 0xff, sizeof(*e));
+    }
+}
+
+void tlb_flush_page(CPUState *cpu, vaddr va)
+{
+    AccelCPUState *acs = accel_cpu_state(cpu);
+    unsigned idx;
+    int i;
+
+    if (!accel_on_vcpu_thread()) {
+        tlb_flush(cpu);
+        return;
+    }
+    va &= TARGET_PAGE_MASK;
+    idx = tlb_index(va);
+    for (i = 0; i < NB_MMU_MODES; i++) {
+        if (acs->large_page_mask[i] &&
+            (va & acs->large_page_mask[i]) == acs->large_page_addr[i]) {
+            /* Part of a large page: its other 4K pieces may be cached. */
+            tlb_flush_local(cpu);
+            return;
+        }
+    }
+    for (i = 0; i < NB_MMU_MODES; i++) {
+        tlb_entry_flush_page(&cpu->tlb.table[i][idx], va);
+    }
+    tb_jmp_cache_clear_page(cpu, va);
+}
+
+/* Remember a large page so that flushing any part of it flushes all. */
+static void tlb_add_large_page(CPUState *cpu, int mmu_idx, vaddr va,
+                               uint64_t size)
+{
+    AccelCPUState *acs = accel_cpu_state(cpu);
+    vaddr mask = ~(vaddr)(size - 1);
+    vaddr lp_addr = acs->large_page_addr[mmu_idx];
+    vaddr lp_mask = acs->large_page_mask[mmu_idx];
+
+    if (lp_mask) {
+        /* Widen the mask until it covers both regions. */
+        lp_mask &= mask;
+        while (((lp_addr ^ va) & lp_mask) != 0) {
+            lp_mask <<= 1;
+        }
+    } else {
+        lp_mask = mask;
+    }
+    acs->large_page_addr[mmu_idx] = va & lp_mask;
+    acs->large_page_mask[mmu_idx] = lp_mask;
+}
+
+/* ---- filling ---- */
+
+void tlb_set_page(CPUState *cpu, vaddr va, hwaddr pa, int prot,
+                  int mmu_idx, uint64_t size)
+{
+    const FlatRange *fr;
+    CPUTLBEntry *e;
+    CPUTLBEntryFull *full;
+    uint64_t flags = 0, wflags;
+    uintptr_t addend = 0;
+    bool is_ram = false, is_rom = false;
+    unsigned idx;
+
+    if (mmu_idx < 0 || mmu_idx >= NB_MMU_MODES) {
+        error_report("tlb_set_page: bad mmu index %d", mmu_idx);
+        return;
+    }
+    if (size < TARGET_PAGE_SIZE) {
+        /*
+         * Permissions differ within the page (e.g. a fine PMP region):
+         * the entry may serve the access being filled, never a later one.
+         */
+        flags |= TLB_INVALID_MASK;
+    } else if (size > TARGET_PAGE_SIZE && (size & (size - 1)) == 0) {
+        vaddr lp_mask = ~(vaddr)(size - 1);
+        vaddr va4 = va & TARGET_PAGE_MASK;
+        /* Map only the 4K piece that the current fill asked for. */
+        if (tlb_fill_active &&
+            (tlb_fill_addr & lp_mask) == (va & lp_mask)) {
+            va4 = tlb_fill_addr & TARGET_PAGE_MASK;
+        }
+        pa = (pa & lp_mask) + (va4 & (size - 1));
+        va = va4;
+        tlb_add_large_page(cpu, mmu_idx, va, size);
+    }
+    va &= TARGET_PAGE_MASK;
+    pa &= TARGET_PAGE_MASK;
+
+    fr = address_space_lookup(&address_space_memory, pa);
+    if (fr && fr->mr && (fr->mr->type == MR_RAM || fr->mr->type == MR_ROM) &&
+        fr->mr->ram && pa >= fr->start &&
+        pa + TARGET_PAGE_SIZE - 1 <= fr->start + (fr->size - 1) &&
+        fr->offset + (pa - fr->start) + TARGET_PAGE_SIZE <= fr->mr->size) {
+        /* The whole 4K page is backed by host memory. */
+        uint8_t *host = fr->mr->ram + fr->offset + (pa - fr->start);
+        addend = (uintptr_t)host - (uintptr_t)va;
+        is_ram = fr->mr->type == MR_RAM;
+        is_rom = !is_ram;
+    } else {
+        /* MMIO, unmapped, or a RAM piece smaller than a page. */
+        flags |= TLB_MMIO;
+    }
+    wflags = flags;
+    if (is_rom) {
+        wflags |= TLB_MMIO;     /* writes are ignored on the slow path */
+    } else if (is_ram && page_has_code(pa)) {
+        wflags |= TLB_NOTDIRTY;
+    }
+
+    idx = tlb_index(va);
+    e = &cpu->tlb.table[mmu_idx][idx];
+    full = &cpu->tlb.full[mmu_idx][idx];
+    e->addr_read = (prot & PAGE_READ) ? (va | flags) : (uint64_t)-1;
+    e->addr_write = (prot & PAGE_WRITE) ? (va | wflags) : (uint64_t)-1;
+    e->addr_code = (prot & PAGE_EXEC) ? (va | flags) : (uint64_t)-1;
+    e->addend = addend;
+    full->phys = pa;
+    full->prot = prot;
+}
+
+void tlb_protect_code(hwaddr phys_page)
+{
+    CPUState *cpu;
+    int m, i;
+
+    phys_page &= TARGET_PAGE_MASK;
+    CPU_FOREACH(cpu) {
+        for (m = 0; m < NB_MMU_MODES; m++) {
+            for (i = 0; i < CPU_TLB_SIZE; i++) {
+                CPUTLBEntry *e = &cpu->tlb.table[m][i];
+                if (!(e->addr_write & (TLB_INVALID_MASK | TLB_MMIO)) &&
+                    cpu->tlb.full[m][i].phys == phys_page) {
+                    e->addr_write |= TLB_NOTDIRTY;
+                }
+            }
+        }
+    }
+}
+
+void tlb_unprotect_code_cpu(CPUState *cpu, hwaddr phys_page)
+{
+    int m, i;
+
+    phys_page &= TARGET_PAGE_MASK;
+    for (m = 0; m < NB_MMU_MODES; m++) {
+        for (i = 0; i < CPU_TLB_SIZE; i++) {
+            CPUTLBEntry *e = &cpu->tlb.table[m][i];
+            if ((e->addr_write & TLB_NOTDIRTY) &&
+                !(e->addr_write & TLB_INVALID_MASK) &&
+                cpu->tlb.full[m][i].phys == phys_page) {
+                e->addr_write &= ~(uint64_t)TLB_NOTDIRTY;
+            }
+        }
+    }
+}
+
+/*
+ * Find (filling on a miss) the entry for addr.  A failed non-probe fill
+ * raises the guest fault and does not return; NULL means a probe missed
+ * or the front end installed nothing usable.
+ */
+static CPUTLBEntry *tlb_lookup(CPUState *cpu, vaddr addr, int size,
+                               MMUAccessType type, int mmu_idx, bool probe,
+                               uintptr_t retaddr)
+{
+    CPUTLBEntry *e = &cpu->tlb.table[mmu_idx][tlb_index(addr)];
+    bool ok;
+
+    if (tlb_hit(tlb_tag(e, type), addr)) {
+        return e;
+    }
+    tlb_fill_addr = addr;
+    tlb_fill_active = true;
+    ok = cpu->ops->tlb_fill(cpu, addr, size, type, mmu_idx, probe, retaddr);
+    tlb_fill_active = false;
+    if (!ok || !tlb_hit_after_fill(tlb_tag(e, type), addr)) {
+        return NULL;
+    }
+    return e;
+}
+
+static inline hwaddr tlb_phys(CPUState *cpu, int mmu_idx, vaddr addr)
+{
+    return cpu->tlb.full[mmu_idx][tlb_index(addr)].phys |
+           (addr & ~TARGET_PAGE_MASK);
+}
+
+static void transaction_failed(CPUState *cpu, hwaddr phys, vaddr addr,
+                               MMUAccessType type, int mmu_idx,
+                               uintptr_t retaddr)
+{
+    guest_error("bus error: %s at vaddr 0x%" PRIx64 " phys 0x%" PRIx64 "\n",
+                type == MMU_DATA_STORE ? "store" :
+                type == MMU_INST_FETCH ? "fetch" : "load", addr, phys);
+    if (cpu->ops->do_transaction_failed) {
+        cpu->ops->do_transaction_failed(cpu, phys, addr, type, mmu_idx,
+                                        retaddr);
+    }
+}
+
+/* Front end bug guard: fill succeeded but left no usable entry. */
+static void tlb_fill_failed(CPUState *cpu, vaddr addr, MMUAccessType type,
+                            int mmu_idx, uintptr_t retaddr)
+{
+    transaction_failed(cpu, (hwaddr)-1, addr, type, mmu_idx, retaddr);
+}
+
+/* ---- I/O (anything that is not a RAM TLB hit) ---- */
+
+static uint64_t io_read(CPUState *cpu, hwaddr phys, vaddr addr, int size,
+                        MMUAccessType type, int mmu_idx, uintptr_t retaddr)
+{
+    const FlatRange *fr = address_space_lookup(&address_space_memory, phys);
+    MemoryRegion *mr;
+    hwaddr off;
+    uint64_t val = 0;
+    MemTxResult r;
+    bool lock;
+
+    if (!fr || !fr->mr) {
+        transaction_failed(cpu, phys, addr, type, mmu_idx, retaddr);
+        return 0;
+    }
+    mr = fr->mr;
+    off = fr->offset + (phys - fr->start);
+    if (size > 1 && ((phys & (size - 1)) ||
+                     phys + size - 1 > fr->start + (fr->size - 1))) {
+        /* Misaligned or spanning regions: one byte at a time. */
+        int i;
+        for (i = 0; i < size; i++) {
+            val |= io_read(cpu, phys + i, addr + i, 1, type, mmu_idx,
+                           retaddr) << (8 * i);
+        }
+        return val;
+    }
+    if (mr->type == MR_RAM || mr->type == MR_ROM) {
+        if (!mr->ram || off + size > mr->size) {
+            transaction_failed(cpu, phys, addr, type, mmu_idx, retaddr);
+            return 0;
+        }
+        return ldn_le(mr->ram + off, size);
+    }
+    if (mr->type != MR_MMIO) {
+        transaction_failed(cpu, phys, addr, type, mmu_idx, retaddr);
+        return 0;
+    }
+    cpu->mem_io_pc = retaddr;
+    lock = !machine_lock_held();
+    if (lock) {
+        machine_lock();
+    }
+    r = memory_region_dispatch_read(mr, off, &val, (unsigned)size);
+    if (lock) {
+        machine_unlock();
+    }
+    if (r != MEMTX_OK) {
+        transaction_failed(cpu, phys, addr, type, mmu_idx, retaddr);
+        return 0;
+    }
+    return val;
+}
+
+static void io_write(CPUState *cpu, hwaddr phys, vaddr addr, uint64_t val,
+                     int size, int mmu_idx, uintptr_t retaddr)
+{
+    const FlatRange *fr = address_space_lookup(&address_space_memory, phys);
+    MemoryRegion *mr;
+    hwaddr off;
+    MemTxResult r;
+    bool lock;
+
+    if (!fr || !fr->mr) {
+        transaction_failed(cpu, phys, addr, MMU_DATA_STORE, mmu_idx, retaddr);
+        return;
+    }
+    mr = fr->mr;
+    off = fr->offset + (phys - fr->start);
+    if (size > 1 && ((phys & (size - 1)) ||
+                     phys + size - 1 > fr->start + (fr->size - 1))) {
+        int i;
+        for (i = 0; i < size; i++) {
+            io_write(cpu, phys + i, addr + i, (val >> (8 * i)) & 0xff, 1,
+                     mmu_idx, retaddr);
+        }
+        return;
+    }
+    switch (mr->type) {
+    case MR_ROM:
+        guest_error("write of %d bytes to ROM '%s' at 0x%" PRIx64
+                    " ignored\n", size, mr->name ? mr->name : "?", phys);
+        return;
+    case MR_RAM:
+        if (!mr->ram || off + size > mr->size) {
+            transaction_failed(cpu, phys, addr, MMU_DATA_STORE, mmu_idx,
+                               retaddr);
+            return;
+        }
+        tb_invalidate_phys_range(phys, phys + size);
+        stn_le(mr->ram + off, size, val);
+        return;
+    case MR_MMIO:
+        break;
+    default:
+        transaction_failed(cpu, phys, addr, MMU_DATA_STORE, mmu_idx, retaddr);
+        return;
+    }
+    cpu->mem_io_pc = retaddr;
+    lock = !machine_lock_held();
+    if (lock) {
+        machine_lock();
+    }
+    r = memory_region_dispatch_write(mr, off, val, (unsigned)size);
+    if (lock) {
+        machine_unlock();
+    }
+    if (r != MEMTX_OK) {
+        transaction_failed(cpu, phys, addr, MMU_DATA_STORE, mmu_idx, retaddr);
+    }
+}
+
+/* A store hit a page holding translated code: drop those TBs first. */
+static void notdirty_write(CPUState *cpu, CPUTLBEntry *e, int mmu_idx,
+                           vaddr addr, int size)
+{
+    hwaddr phys = tlb_phys(cpu, mmu_idx, addr);
+
+    tb_invalidate_phys_range(phys, phys + size);
+    if (!page_has_code(phys & TARGET_PAGE_MASK)) {
+        /* No code left: later stores to this page take the fast path. */
+        e->addr_write &= ~(uint64_t)TLB_NOTDIRTY;
+    }
+}
+
+/* ---- slow paths ---- */
+
+/* One access that does not cross a page. */
+static uint64_t ld_page(CPUState *cpu, vaddr addr, int size, int mmu_idx,
+                        MMUAccessType type, uintptr_t retaddr)
+{
+    CPUTLBEntry *e = tlb_lookup(cpu, addr, size, type, mmu_idx, false,
+                                retaddr);
+    uint64_t tag;
+
+    if (!e) {
+        tlb_fill_failed(cpu, addr, type, mmu_idx, retaddr);
+        return 0;
+    }
+    tag = tlb_tag(e, type);
+    if (!(tag & TLB_MMIO)) {
+        return ldn_le((void *)(uintptr_t)(addr + e->addend), size);
+    }
+    return io_read(cpu, tlb_phys(cpu, mmu_idx, addr), addr, size, type,
+                   mmu_idx, retaddr);
+}
+
+static void st_page(CPUState *cpu, vaddr addr, uint64_t val, int size,
+                    int mmu_idx, uintptr_t retaddr)
+{
+    CPUTLBEntry *e = tlb_lookup(cpu, addr, size, MMU_DATA_STORE, mmu_idx,
+                                false, retaddr);
+    uint64_t tag;
+
+    if (!e) {
+        tlb_fill_failed(cpu, addr, MMU_DATA_STORE, mmu_idx, retaddr);
+        return;
+    }
+    tag = e->addr_write;
+    if (tag & TLB_MMIO) {
+        io_write(cpu, tlb_phys(cpu, mmu_idx, addr), addr, val, size,
+                 mmu_idx, retaddr);
+        return;
+    }
+    if (tag & TLB_NOTDIRTY) {
+        notdirty_write(cpu, e, mmu_idx, addr, size);
+    }
+    stn_le((void *)(uintptr_t)(addr + e->addend), size, val);
+}
+
+static inline bool crosses_page(vaddr addr, int size)
+{
+    return (addr & ~TARGET_PAGE_MASK) + (uint64_t)size > TARGET_PAGE_SIZE;
+}
+
+static uint64_t do_ld(CPUState *cpu, vaddr addr, MemOp mop, int mmu_idx,
+                      MMUAccessType type, uintptr_t retaddr)
+{
+    int size = 1 << (mop & MO_SIZE);
+
+    if (addr & (size - 1)) {
+        if (mop & MO_ALIGN) {
+            cpu->ops->do_unaligned_access(cpu, addr, type, mmu_idx, retaddr);
+            return 0;
+        }
+        if (crosses_page(addr, size)) {
+            uint64_t val = 0;
+            int i;
+            for (i = 0; i < size; i++) {
+                val |= ld_page(cpu, addr + i, 1, mmu_idx, type, retaddr)
+                       << (8 * i);
+            }
+            return val;
+        }
+    }
+    return ld_page(cpu, addr, size, mmu_idx, type, retaddr);
+}
+
+uint64_t cpu_ld_mmu(CPUState *cpu, vaddr addr, MemOpIdx oi,
+                    uintptr_t retaddr)
+{
+    MemOp mop = get_memop(oi);
+    int mmu_idx = get_mmuidx(oi);
+    int bits = 8 << (mop & MO_SIZE);
+    uint64_t val;
+
+    if (mmu_idx >= NB_MMU_MODES) {
+        error_report("cpu_ld_mmu: bad mmu index %d", mmu_idx);
+        return 0;
+    }
+    val = do_ld(cpu, addr, mop, mmu_idx, MMU_DATA_LOAD, retaddr);
+    if ((mop & MO_SIGN) && bits < 64) {
+        val = (uint64_t)sextract64(val, 0, bits);
+    }
+    return val;
+}
+
+void cpu_st_mmu(CPUState *cpu, vaddr addr, uint64_t val, MemOpIdx oi,
+                uintptr_t retaddr)
+{
+    MemOp mop = get_memop(oi);
+    int mmu_idx = get_mmuidx(oi);
+    int size = 1 << (mop & MO_SIZE);
+
+    if (mmu_idx >= NB_MMU_MODES) {
+        error_report("cpu_st_mmu: bad mmu index %d", mmu_idx);
+        return;
+    }
+    if (addr & (size - 1)) {
+        if (mop & MO_ALIGN) {
+            cpu->ops->do_unaligned_access(cpu, addr, MMU_DATA_STORE,
+                                          mmu_idx, retaddr);
+            return;
+        }
+        if (crosses_page(addr, size)) {
+            vaddr page2 = (addr & TARGET_PAGE_MASK) + TARGET_PAGE_SIZE;
+            int i;
+            /* Fault on either page before any byte is written. */
+            if (!tlb_lookup(cpu, addr, 1, MMU_DATA_STORE, mmu_idx, false,
+                            retaddr) ||
+                !tlb_lookup(cpu, page2, 1, MMU_DATA_STORE, mmu_idx, false,
+                            retaddr)) {
+                tlb_fill_failed(cpu, addr, MMU_DATA_STORE, mmu_idx, retaddr);
+                return;
+            }
+            for (i = 0; i < size; i++) {
+                st_page(cpu, addr + i, (val >> (8 * i)) & 0xff, 1, mmu_idx,
+                        retaddr);
+            }
+            return;
+        }
+    }
+    st_page(cpu, addr, val, size, mmu_idx, retaddr);
+}
+
+uint64_t helper_ld_mmu(CPUState *cpu, uint64_t addr, uint32_t oi,
+                       uintptr_t retaddr)
+{
+    return cpu_ld_mmu(cpu, addr, oi, retaddr);
+}
+
+void helper_st_mmu(CPUState *cpu, uint64_t addr, uint64_t val, uint32_t oi,
+                   uintptr_t retaddr)
+{
+    cpu_st_mmu(cpu, addr, val, oi, retaddr);
+}
+
+void *probe_access(CPUState *cpu, vaddr addr, int size,
+                   MMUAccessType access_type, int mmu_idx,
+                   uintptr_t retaddr)
+{
+    CPUTLBEntry *e;
+    uint64_t tag;
+
+    if (mmu_idx < 0 || mmu_idx >= NB_MMU_MODES) {
+        return NULL;
+    }
+    if (size <= 0) {
+        size = 1;
+    }
+    if (crosses_page(addr, size)) {
+        vaddr page2 = (addr & TARGET_PAGE_MASK) + TARGET_PAGE_SIZE;
+        /* Raise any fault, but no single host pointer covers both. */
+        if (!tlb_lookup(cpu, addr, 1, access_type, mmu_idx, false, retaddr) ||
+            !tlb_lookup(cpu, page2, 1, access_type, mmu_idx, false,
+                        retaddr)) {
+            tlb_fill_failed(cpu, addr, access_type, mmu_idx, retaddr);
+        }
+        return NULL;
+    }
+    e = tlb_lookup(cpu, addr, size, access_type, mmu_idx, false, retaddr);
+    if (!e) {
+        tlb_fill_failed(cpu, addr, access_type, mmu_idx, retaddr);
+        return NULL;
+    }
+    tag = tlb_tag(e, access_type);
+    if (tag & TLB_MMIO) {
+        return NULL;
+    }
+    if (access_type == MMU_DATA_STORE && (tag & TLB_NOTDIRTY)) {
+        notdirty_write(cpu, e, mmu_idx, addr, size);
+    }
+    return (void *)(uintptr_t)(addr + e->addend);
+}
+
+/* ---- code fetch ---- */
+
+hwaddr get_page_addr_code_hostp(CPUState *cpu, vaddr addr, int mmu_idx,
+                                void **hostp)
+{
+    CPUTLBEntry *e = tlb_lookup(cpu, addr, 1, MMU_INST_FETCH, mmu_idx, false,
+                                0);
+    hwaddr phys;
+
+    if (!e) {
+        tlb_fill_failed(cpu, addr, MMU_INST_FETCH, mmu_idx, 0);
+        goto no_exec;
+    }
+    phys = tlb_phys(cpu, mmu_idx, addr);
+    if (e->addr_code & TLB_MMIO) {
+        /* Only RAM and ROM hold code: raise an instruction access fault. */
+        transaction_failed(cpu, phys, addr, MMU_INST_FETCH, mmu_idx, 0);
+        goto no_exec;
+    }
+    if (hostp) {
+        *hostp = (void *)(uintptr_t)(addr + e->addend);
+    }
+    return phys;
+
+no_exec:
+    /* The architecture did not raise anything: park the CPU. */
+    guest_error("cpu %d: cannot execute at 0x%" PRIx64 ", halting\n",
+                cpu->cpu_index, addr);
+    cpu->exception_index = EXCP_HLT;
+    cpu_loop_exit(cpu);
+}
+
+hwaddr get_page_addr_code_probe(CPUState *cpu, vaddr addr, int mmu_idx)
+{
+    CPUTLBEntry *e = tlb_lookup(cpu, addr, 1, MMU_INST_FETCH, mmu_idx, true,
+                                0);
+
+    if (!e || (e->addr_code & TLB_MMIO)) {
+        return (hwaddr)-1;
+    }
+    return tlb_phys(cpu, mmu_idx, addr);
+}

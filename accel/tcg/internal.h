@@ -1,0 +1,117 @@
+/* SPDX-License-Identifier: MIT */
+/* Private interfaces shared by the files of the TCG engine (accel/tcg). */
+#ifndef ACCEL_TCG_INTERNAL_H
+#define ACCEL_TCG_INTERNAL_H
+
+#include "machina/common.h"
+#include "machina/cpu.h"
+#include "machina/exec.h"
+
+/* ---- per-CPU jump cache: hash(pc) -> TB ---- */
+/*
+ * The index keeps the TBs of one guest page in one group of
+ * 1 << TB_JMP_ADDR_BITS entries, so a page flush clears only that group.
+ */
+#define TB_JMP_PAGE_BITS  6
+#define TB_JMP_ADDR_BITS  6
+#define TB_JMP_CACHE_BITS (TB_JMP_PAGE_BITS + TB_JMP_ADDR_BITS)
+#define TB_JMP_CACHE_SIZE (1u << TB_JMP_CACHE_BITS)
+
+static inline unsigned tb_jmp_cache_hash_page(vaddr pc)
+{
+    unsigned page = (unsigned)(pc >> TARGET_PAGE_BITS);
+    return (page & ((1u << TB_JMP_PAGE_BITS) - 1)) << TB_JMP_ADDR_BITS;
+}
+
+static inline unsigned tb_jmp_cache_hash(vaddr pc)
+{
+    /* RISC-V insns are 2-byte aligned: drop bit 0. */
+    unsigned off = (unsigned)(pc >> 1) & ((1u << TB_JMP_ADDR_BITS) - 1);
+    return tb_jmp_cache_hash_page(pc) | off;
+}
+
+/* ---- per-CPU engine state kept outside CPUState ---- */
+#define ACCEL_MAX_CPUS 256
+
+typedef struct AccelCPUState {
+    /* Set by another thread: flush the TLB before the next TB. */
+    volatile int tlb_flush_pending;
+    /* Union of large pages mapped per MMU index (for tlb_flush_page). */
+    vaddr large_page_addr[NB_MMU_MODES];
+    vaddr large_page_mask[NB_MMU_MODES];
+} AccelCPUState;
+
+AccelCPUState *accel_cpu_state(CPUState *cpu);
+/* True on the vCPU thread, or before the vCPU thread starts. */
+bool accel_on_vcpu_thread(void);
+/* The vCPU thread exists (tcg_start_vcpus was called). */
+extern volatile bool accel_vcpu_thread_running;
+extern int accel_nr_cpus;
+
+/* ---- TB cache (translate-all.c) ---- */
+/*
+ * tb_lock guards the hash table, the page lists and the jump lists; it
+ * is taken briefly and never held while translating or running code.
+ */
+void tb_lock(void);
+void tb_unlock(void);
+/* After a siglongjmp out of engine code: drop a tb_lock still held. */
+void tb_lock_reset(void);
+
+TranslationBlock *tb_htable_lookup(CPUState *cpu, vaddr pc, hwaddr phys_pc,
+                                   uint64_t flags);
+/* Translate a new TB at pc/flags (vCPU thread only). */
+TranslationBlock *tb_gen_code(CPUState *cpu, vaddr pc, uint64_t flags,
+                              int max_insns);
+/* Chain last_tb's goto_tb slot n to tb. */
+void tb_add_jump(TranslationBlock *last_tb, int n, TranslationBlock *tb);
+/* Drop the jump cache entries of one page (and the page before it). */
+void tb_jmp_cache_clear_page(CPUState *cpu, vaddr va);
+void tb_jmp_cache_clear(CPUState *cpu);
+/* Count of tb_flush() calls, to notice a flush behind one's back. */
+extern volatile unsigned tb_flush_count;
+/* A tb_flush was requested outside the vCPU loop. */
+extern volatile int tb_flush_pending;
+void tb_flush_now(void);
+/* Page holds (or is being scanned for) translated code. */
+bool page_has_code(hwaddr phys_page);
+/* Mark a page as holding code; adds TLB_NOTDIRTY to write entries. */
+void page_mark_code(hwaddr phys_page);
+/* Host pc -> TB, or NULL when pc is not in generated code. */
+TranslationBlock *tb_find_by_host_pc(uintptr_t host_pc);
+/* Statistics for tests. */
+size_t tb_count(void);
+
+/* ---- softmmu (cputlb.c) ---- */
+/*
+ * Physical address of vaddr for code fetch at mmu_idx; fills the TLB
+ * (raising the guest fault) on a miss.  *hostp gets the host address of
+ * the byte when the page is RAM or ROM.  Raises an instruction access
+ * fault for other memory.
+ */
+hwaddr get_page_addr_code_hostp(CPUState *cpu, vaddr addr, int mmu_idx,
+                                void **hostp);
+/* Same without faults: returns -1 when the page is not mapped/fetchable. */
+hwaddr get_page_addr_code_probe(CPUState *cpu, vaddr addr, int mmu_idx);
+/* Drop TLB_NOTDIRTY from write entries of a page that has no code left. */
+void tlb_unprotect_code_cpu(CPUState *cpu, hwaddr phys_page);
+/* Add TLB_NOTDIRTY to write entries mapping phys_page (all CPUs). */
+void tlb_protect_code(hwaddr phys_page);
+/* Apply a deferred flush requested by another thread. */
+void tlb_flush_if_pending(CPUState *cpu);
+/* Fetch MMU index of the current CPU mode. */
+int cpu_fetch_mmu_index(CPUState *cpu, uint64_t tb_flags);
+
+/* ---- vCPU loop (cpu-exec.c) ---- */
+/* Run cpu until it halts, exits or its slice ends; returns EXCP_*. */
+int cpu_exec(CPUState *cpu);
+/* The TB being translated and its CPU (for translator_*), or NULL. */
+extern __thread TranslationBlock *tcg_cur_tb;
+extern __thread CPUState *tcg_cur_cpu;
+/*
+ * cpus.c: true when the CPU should go back to the scheduler after an
+ * exit request (time slice over, pause, vm stop, stop request).
+ */
+bool accel_should_leave(CPUState *cpu);
+
+#endif

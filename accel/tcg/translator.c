@@ -1,0 +1,142 @@
+/* SPDX-License-Identifier: MIT */
+/* Services for guest front ends: TB prologue/epilogue IR, code fetch. */
+#include "machina/common.h"
+#include "machina/cpu.h"
+#include "machina/exec.h"
+#include "machina/log.h"
+#include "machina/tcg.h"
+#include "internal.h"
+
+#include <inttypes.h>
+
+/* Target of the exit-request branch of the TB being translated. */
+static TCGLabel *exit_label;
+
+void gen_tb_start(TranslationBlock *tb)
+{
+    TCGv_i32 t = tcg_temp_new_i32();
+
+    (void)tb;
+    /* Interrupts and stop requests are noticed here, at TB entry. */
+    exit_label = gen_new_label();
+    tcg_gen_ld_i32(t, tcg_ctx->env, offsetof(CPUState, exit_request));
+    tcg_gen_brcondi_i32(TCG_COND_NE, t, 0, exit_label);
+}
+
+void gen_tb_end(TranslationBlock *tb, int num_insns)
+{
+    (void)num_insns;
+    if (!exit_label) {
+        return;
+    }
+    gen_set_label(exit_label);
+    /* The pc in env is still tb->pc: nothing of the TB has run. */
+    tcg_gen_exit_tb((uintptr_t)tb | TB_EXIT_REQUESTED);
+    exit_label = NULL;
+}
+
+bool translator_use_goto_tb(TranslationBlock *tb, vaddr dest)
+{
+    if (tcg_cur_cpu && tcg_cur_cpu->singlestep) {
+        return false;
+    }
+    /* Another page may be remapped: only direct-jump within one page. */
+    return ((tb->pc ^ dest) & TARGET_PAGE_MASK) == 0;
+}
+
+void *helper_lookup_tb_ptr(CPUState *cpu)
+{
+    TranslationBlock *tb;
+    uint64_t flags;
+    vaddr pc;
+    unsigned h;
+
+    if (cpu->exit_request || (cpu->interrupt_request & CPU_INTERRUPT_HARD) ||
+        cpu->singlestep) {
+        return tcg_code_gen_epilogue;
+    }
+    cpu->ops->get_tb_state(cpu, &pc, &flags);
+    h = tb_jmp_cache_hash(pc);
+    tb = __atomic_load_n(&cpu->tb_jmp_cache[h], __ATOMIC_RELAXED);
+    if (!tb || tb->pc != pc || tb->flags != flags || tb->invalid) {
+        int mmu_idx = cpu_fetch_mmu_index(cpu, flags);
+        hwaddr phys = get_page_addr_code_probe(cpu, pc, mmu_idx);
+        if (phys == (hwaddr)-1) {
+            return tcg_code_gen_epilogue;
+        }
+        tb = tb_htable_lookup(cpu, pc, phys, flags);
+        if (!tb) {
+            return tcg_code_gen_epilogue;
+        }
+        __atomic_store_n(&cpu->tb_jmp_cache[h], tb, __ATOMIC_RELAXED);
+    }
+    log_mask_printf(LOG_EXEC, "Trace %d: %p [%016" PRIx64 "/%" PRIx64
+                    "] (lookup)\n", cpu->cpu_index, (void *)tb->tc_ptr,
+                    tb->pc, tb->flags);
+    return tb->tc_ptr;
+}
+
+static const TCGHelperInfo helper_info_lookup_tb_ptr = {
+    .func = (void *)helper_lookup_tb_ptr,
+    .name = "lookup_tb_ptr",
+    .flags = TCG_CALL_NO_WRITE_GLOBALS,
+    .nargs = 1,
+    .has_ret = true,
+};
+
+void tcg_gen_lookup_and_goto_ptr(void)
+{
+    TCGv_ptr ptr = tcg_temp_new_i64();
+
+    tcg_gen_call1(&helper_info_lookup_tb_ptr, ptr, tcg_ctx->env);
+    tcg_gen_goto_ptr(ptr);
+}
+
+/* Read len (<= 8) guest code bytes at pc that lie within one page. */
+static uint64_t translator_ld_page(CPUState *cpu, TranslationBlock *tb,
+                                   vaddr pc, int len)
+{
+    int mmu_idx = cpu_fetch_mmu_index(cpu, tb->flags);
+    void *host = NULL;
+    hwaddr phys;
+
+    phys = get_page_addr_code_hostp(cpu, pc, mmu_idx, &host);
+    if (((pc ^ tb->pc) & TARGET_PAGE_MASK) != 0) {
+        hwaddr page = phys & TARGET_PAGE_MASK;
+        if (tb->phys_page2 == (hwaddr)-1) {
+            /* Writes to this page must now invalidate the TB too. */
+            page_mark_code(page);
+            tb->phys_page2 = page;
+        } else if (tb->phys_page2 != page) {
+            error_report("translator: TB at 0x%" PRIx64 " spans three pages",
+                         tb->pc);
+        }
+    }
+    return ldn_le(host, (unsigned)len);
+}
+
+static uint64_t translator_ld(CPUState *cpu, TranslationBlock *tb, vaddr pc,
+                              int len)
+{
+    uint64_t in_page = TARGET_PAGE_SIZE - (pc & ~TARGET_PAGE_MASK);
+    uint64_t lo;
+    int n1;
+
+    if ((uint64_t)len <= in_page) {
+        return translator_ld_page(cpu, tb, pc, len);
+    }
+    /* The insn crosses a page boundary: each part through its own page. */
+    n1 = (int)in_page;
+    lo = translator_ld_page(cpu, tb, pc, n1);
+    return lo | (translator_ld_page(cpu, tb, pc + n1, len - n1) << (8 * n1));
+}
+
+uint32_t translator_lduw(CPUState *cpu, TranslationBlock *tb, vaddr pc)
+{
+    return (uint32_t)translator_ld(cpu, tb, pc, 2);
+}
+
+uint32_t translator_ldl(CPUState *cpu, TranslationBlock *tb, vaddr pc)
+{
+    return (uint32_t)translator_ld(cpu, tb, pc, 4);
+}

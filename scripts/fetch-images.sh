@@ -1,0 +1,183 @@
+#!/bin/bash
+# SPDX-License-Identifier: MIT
+# Download guest images from Debian into the cache with a private apt setup.
+#
+# Usage: scripts/fetch-images.sh [riscv64] [kernel] [qemu-backports]
+#   riscv64         Debian 13 riscv64 netboot installer + busybox-static
+#                   (default target)
+#   kernel          linux-image-* matching the installer kernel (modules)
+#   qemu-backports  QEMU from bookworm-backports for benchmarks (amd64)
+#
+# Everything goes under $MACHINA_CACHE (default ~/.cache/machina); the
+# system's apt configuration, lists and caches are never touched.
+# Idempotent: cached files are not downloaded again.
+set -euo pipefail
+
+CACHE=${MACHINA_CACHE:-$HOME/.cache/machina}
+mkdir -p "$CACHE"
+CACHE=$(cd "$CACHE" && pwd)
+KEYRING=/usr/share/keyrings/debian-archive-keyring.gpg
+
+log() { echo "fetch-images: $*" >&2; }
+
+# The Debian mirror the host already uses for bookworm (deb.debian.org style).
+find_mirror() {
+    local m=""
+    m=$(grep -hsE '^[[:space:]]*deb[[:space:]]' /etc/apt/sources.list \
+            /etc/apt/sources.list.d/*.list 2>/dev/null |
+        grep -E '[[:space:]]bookworm[[:space:]]' | grep -v security |
+        sed -E 's/^[[:space:]]*deb[[:space:]]+(\[[^]]*\][[:space:]]+)?//' |
+        awk '{print $1; exit}') || true
+    if [ -z "$m" ]; then
+        # deb822 .sources: the URIs line of a stanza listing bookworm.
+        m=$(awk 'BEGIN{RS=""} /Suites:[^\n]*bookworm([ \n]|$)/ &&
+                 !/security/ {
+                     n = split($0, l, "\n");
+                     for (i = 1; i <= n; i++) {
+                         if (l[i] ~ /^URIs:/) {
+                             split(l[i], w, " "); print w[2]; exit
+                         }
+                     }
+                 }' /etc/apt/sources.list.d/*.sources 2>/dev/null) || true
+    fi
+    echo "${m:-http://deb.debian.org/debian}"
+}
+
+# apt_setup NAME ARCH SUITE: private apt tree $CACHE/apt/NAME, index updated
+# at most once a day.  Sets APT_OPTS.
+apt_setup() {
+    local name=$1 arch=$2 suite=$3 dir="$CACHE/apt/$1" mirror
+    mirror=$(find_mirror)
+    mkdir -p "$dir/etc/sources.list.d" "$dir/etc/preferences.d" \
+             "$dir/lists/partial" "$dir/cache/archives/partial" "$dir/state"
+    touch "$dir/state/status"
+    APT_OPTS=(
+        -o "Dir::Etc::SourceList=$dir/etc/sources.list"
+        -o "Dir::Etc::SourceParts=$dir/etc/sources.list.d"
+        -o "Dir::Etc::Preferences=$dir/etc/preferences"
+        -o "Dir::Etc::PreferencesParts=$dir/etc/preferences.d"
+        -o "Dir::State=$dir/state"
+        -o "Dir::State::Lists=$dir/lists"
+        -o "Dir::State::status=$dir/state/status"
+        -o "Dir::Cache=$dir/cache"
+        -o "Dir::Cache::archives=$dir/cache/archives"
+        -o "APT::Architecture=$arch"
+        -o "APT::Architectures=$arch"
+        -o "APT::Get::List-Cleanup=0"
+        -o "Debug::NoLocking=1"
+        -o "APT::Sandbox::User=root"
+    )
+    local stamp="$dir/lists/.updated"
+    if [ -n "$(find "$stamp" -mmin -1440 2>/dev/null)" ]; then
+        return 0
+    fi
+    # Prefer signature checking with Debian's keyring; an older keyring may
+    # not know the newer release's key, so fall back to trusted=yes.
+    local opt
+    for opt in "signed-by=$KEYRING" "trusted=yes"; do
+        echo "deb [$opt] $mirror $suite main" > "$dir/etc/sources.list"
+        if apt-get "${APT_OPTS[@]}" -qq update >"$dir/update.log" 2>&1; then
+            touch "$stamp"
+            return 0
+        fi
+        log "apt-get update with [$opt] failed (see $dir/update.log)"
+    done
+    return 1
+}
+
+# fetch_deb PKG: download PKG's .deb into $CACHE/debs, print its path.
+fetch_deb() {
+    local pkg=$1 f
+    mkdir -p "$CACHE/debs"
+    f=$(ls "$CACHE/debs/${pkg%%:*}_"*.deb 2>/dev/null | head -n1 || true)
+    if [ -z "$f" ]; then
+        (cd "$CACHE/debs" && apt-get "${APT_OPTS[@]}" -qq download "$pkg" \
+            >/dev/null) || { log "cannot download $pkg"; return 1; }
+        f=$(ls "$CACHE/debs/${pkg%%:*}_"*.deb | head -n1)
+    fi
+    echo "$f"
+}
+
+fetch_riscv64() {
+    local out="$CACHE/riscv64" deb x
+    mkdir -p "$out/installer"
+    if [ -s "$out/installer/linux" ] && [ -s "$out/installer/initrd.gz" ] &&
+       [ -s "$out/busybox" ]; then
+        log "riscv64 images cached"
+    else
+        apt_setup trixie-riscv64 riscv64 trixie
+        deb=$(fetch_deb debian-installer-13-netboot-riscv64)
+        x=$(mktemp -d)
+        dpkg-deb -x "$deb" "$x"
+        cp "$(find "$x" -path '*riscv64*' -name linux -type f | head -n1)" \
+            "$out/installer/linux"
+        cp "$(find "$x" -path '*riscv64*' -name initrd.gz -type f |
+              head -n1)" "$out/installer/initrd.gz"
+        rm -rf "$x"
+        deb=$(fetch_deb busybox-static)
+        x=$(mktemp -d)
+        dpkg-deb -x "$deb" "$x"
+        cp "$x/bin/busybox" "$out/busybox" 2>/dev/null ||
+            cp "$x/usr/bin/busybox" "$out/busybox"
+        chmod +x "$out/busybox"
+        rm -rf "$x"
+    fi
+    echo "installer kernel: $out/installer/linux"
+    echo "installer initrd: $out/installer/initrd.gz"
+    echo "busybox (riscv64 static): $out/busybox"
+}
+
+# The installer kernel's version, from the module tree in its initrd.
+installer_kver() {
+    # head closes the pipe early; SIGPIPE upstream is expected.
+    zcat "$CACHE/riscv64/installer/initrd.gz" | cpio -t --quiet 2>/dev/null |
+        sed -n 's,^\(\./\)\?\(usr/\)\?lib/modules/\([^/]*\)\(/.*\)\?$,\3,p' |
+        head -n1 || true
+}
+
+fetch_kernel() {
+    local kver deb out
+    fetch_riscv64 >/dev/null
+    kver=$(installer_kver)
+    if [ -z "$kver" ]; then
+        log "cannot find the kernel version in the installer initrd"
+        return 1
+    fi
+    out="$CACHE/riscv64/linux-image-$kver"
+    if [ ! -d "$out/lib/modules" ] && [ ! -d "$out/usr/lib/modules" ]; then
+        apt_setup trixie-riscv64 riscv64 trixie
+        deb=$(fetch_deb "linux-image-$kver") || {
+            log "linux-image-$kver is not in the archive (moved on?)"
+            return 1
+        }
+        mkdir -p "$out"
+        dpkg-deb -x "$deb" "$out"
+    fi
+    echo "kernel modules ($kver): $out"
+}
+
+fetch_qemu_backports() {
+    local out="$CACHE/qemu-backports" deb
+    if [ ! -x "$out/usr/bin/qemu-system-riscv64" ]; then
+        apt_setup bookworm-backports amd64 bookworm-backports
+        deb=$(fetch_deb qemu-system-misc) || return 1
+        mkdir -p "$out"
+        dpkg-deb -x "$deb" "$out"
+        # Newer QEMUs may split the binary into qemu-system-riscv.
+        if [ ! -x "$out/usr/bin/qemu-system-riscv64" ]; then
+            deb=$(fetch_deb qemu-system-riscv) && dpkg-deb -x "$deb" "$out"
+        fi
+    fi
+    echo "qemu (bookworm-backports): $out/usr/bin/qemu-system-riscv64"
+}
+
+targets=("$@")
+[ ${#targets[@]} -eq 0 ] && targets=(riscv64)
+for t in "${targets[@]}"; do
+    case "$t" in
+    riscv64) fetch_riscv64 ;;
+    kernel) fetch_kernel ;;
+    qemu-backports) fetch_qemu_backports ;;
+    *) log "unknown target '$t'"; exit 1 ;;
+    esac
+done

@@ -1,0 +1,256 @@
+/* SPDX-License-Identifier: MIT */
+/* Logging: -d categories, -D file, error reporting, capstone disassembly. */
+#include "machina/log.h"
+#include "config-host.h"
+#include <errno.h>
+#include <inttypes.h>
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#ifdef CONFIG_CAPSTONE
+#include <capstone/capstone.h>
+#endif
+
+int log_mask;
+FILE *log_file;
+const char *prog_name = "machina-system-riscv64";
+
+/* Serialises log lines written by several vCPU threads. */
+static pthread_mutex_t log_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static const struct {
+    const char *name;
+    int mask;
+    const char *help;
+} log_items[] = {
+    { "in_asm", LOG_IN_ASM, "show target assembly code for each compiled TB" },
+    { "op", LOG_OP, "show micro ops for each compiled TB" },
+    { "op_opt", LOG_OP_OPT, "show micro ops after optimization" },
+    { "out_asm", LOG_OUT_ASM, "show generated host assembly code for each "
+      "compiled TB" },
+    { "exec", LOG_EXEC, "show trace before each executed TB (lots of logs)" },
+    { "cpu", LOG_CPU, "show CPU registers before entering a TB (lots of "
+      "logs)" },
+    { "int", LOG_INT, "show interrupts/exceptions in short format" },
+    { "mmu", LOG_MMU, "log MMU-related activities" },
+    { "guest_errors", LOG_GUEST_ERROR, "log when the guest OS does something "
+      "invalid (eg accessing a non-existent register)" },
+    { "unimp", LOG_UNIMP, "log unimplemented functionality" },
+};
+
+static FILE *log_out(void)
+{
+    return log_file ? log_file : stderr;
+}
+
+int log_parse_mask(const char *str)
+{
+    char *copy = mc_strdup(str);
+    char *save = NULL;
+    int mask = 0;
+
+    for (char *tok = strtok_r(copy, ",", &save); tok;
+         tok = strtok_r(NULL, ",", &save)) {
+        size_t i;
+
+        if (!strcmp(tok, "all")) {
+            for (i = 0; i < ARRAY_SIZE(log_items); i++) {
+                mask |= log_items[i].mask;
+            }
+            continue;
+        }
+        for (i = 0; i < ARRAY_SIZE(log_items); i++) {
+            if (!strcmp(tok, log_items[i].name)) {
+                mask |= log_items[i].mask;
+                break;
+            }
+        }
+        if (i == ARRAY_SIZE(log_items)) {
+            error_report("-d: unknown log item '%s' (try -d help)", tok);
+            free(copy);
+            return -1;
+        }
+    }
+    free(copy);
+    log_mask = mask;
+    return 0;
+}
+
+void log_print_help(void)
+{
+    printf("Log items (comma separated):\n");
+    for (size_t i = 0; i < ARRAY_SIZE(log_items); i++) {
+        printf("%-15s %s\n", log_items[i].name, log_items[i].help);
+    }
+    printf("%-15s %s\n", "all", "enable every item above");
+}
+
+int log_set_file(const char *path)
+{
+    FILE *f = fopen(path, "w");
+
+    if (!f) {
+        int err = errno;
+        error_report("-D %s: %s", path, strerror(err));
+        return -err;
+    }
+    /* Line buffering keeps the log readable if we crash. */
+    setvbuf(f, NULL, _IOLBF, 0);
+    if (log_file && log_file != stderr) {
+        fclose(log_file);
+    }
+    log_file = f;
+    return 0;
+}
+
+void log_printf(const char *fmt, ...)
+{
+    va_list ap;
+
+    pthread_mutex_lock(&log_lock);
+    va_start(ap, fmt);
+    vfprintf(log_out(), fmt, ap);
+    va_end(ap);
+    pthread_mutex_unlock(&log_lock);
+}
+
+static void report(const char *kind, const char *fmt, va_list ap)
+{
+    fprintf(stderr, "%s: %s", prog_name, kind);
+    vfprintf(stderr, fmt, ap);
+    fputc('\n', stderr);
+}
+
+void error_report(const char *fmt, ...)
+{
+    va_list ap;
+
+    va_start(ap, fmt);
+    report("", fmt, ap);
+    va_end(ap);
+}
+
+void warn_report(const char *fmt, ...)
+{
+    va_list ap;
+
+    va_start(ap, fmt);
+    report("warning: ", fmt, ap);
+    va_end(ap);
+}
+
+void fatal(const char *fmt, ...)
+{
+    va_list ap;
+
+    va_start(ap, fmt);
+    report("", fmt, ap);
+    va_end(ap);
+    exit(1);
+}
+
+/* Without a disassembler: one hex word per instruction. */
+static void disas_hex(enum disas_arch arch, const uint8_t *p, size_t size,
+                      uint64_t addr)
+{
+    FILE *f = log_out();
+    size_t off = 0;
+
+    while (off < size) {
+        size_t len = 4;
+
+        if (arch == DISAS_RISCV64) {
+            /* Low two bits 11 mean a 32-bit insn, else compressed. */
+            len = (p[off] & 3) == 3 ? 4 : 2;
+        } else if (arch == DISAS_X86_64) {
+            len = 1;
+        }
+        if (off + len > size) {
+            len = size - off;
+        }
+        fprintf(f, "0x%016" PRIx64 ":  %0*" PRIx64 "\n", addr + off,
+                (int)len * 2, ldn_le(p + off, len));
+        off += len;
+    }
+}
+
+#ifdef CONFIG_CAPSTONE
+static bool disas_capstone(enum disas_arch arch, const uint8_t *code,
+                           size_t size, uint64_t addr)
+{
+    cs_arch csa;
+    cs_mode mode;
+    csh handle;
+    cs_insn *insn;
+    FILE *f = log_out();
+    size_t off = 0;
+
+    switch (arch) {
+    case DISAS_AARCH64:
+        csa = CS_ARCH_ARM64;
+        mode = CS_MODE_LITTLE_ENDIAN;
+        break;
+    case DISAS_X86_64:
+        csa = CS_ARCH_X86;
+        mode = CS_MODE_64;
+        break;
+    case DISAS_RISCV64:
+#if CS_API_MAJOR >= 5
+        csa = CS_ARCH_RISCV;
+        mode = CS_MODE_RISCV64 | CS_MODE_RISCVC;
+        break;
+#else
+        /* Capstone 4 has no RISC-V. */
+        return false;
+#endif
+    default:
+        return false;
+    }
+    if (cs_open(csa, mode, &handle) != CS_ERR_OK) {
+        return false;
+    }
+    insn = cs_malloc(handle);
+    while (off < size) {
+        const uint8_t *p = code + off;
+        size_t left = size - off;
+        uint64_t pc = addr + off;
+
+        if (cs_disasm_iter(handle, &p, &left, &pc, insn)) {
+            char hex[2 * 16 + 1] = "";
+
+            for (int i = 0; i < insn->size && i < 16; i++) {
+                snprintf(hex + 2 * i, 3, "%02x", insn->bytes[i]);
+            }
+            fprintf(f, "0x%016" PRIx64 ":  %-20s %s %s\n", insn->address,
+                    hex, insn->mnemonic, insn->op_str);
+            off = p - code;
+        } else {
+            /* Undecodable: show it raw and move on. */
+            size_t len = arch == DISAS_X86_64 ? 1 : 4;
+            if (arch == DISAS_RISCV64) {
+                len = (code[off] & 3) == 3 ? 4 : 2;
+            }
+            disas_hex(arch, code + off, MIN(len, size - off), addr + off);
+            off += len;
+        }
+    }
+    cs_free(insn, 1);
+    cs_close(&handle);
+    return true;
+}
+#endif
+
+void log_disas(enum disas_arch arch, const void *code, size_t size,
+               uint64_t addr)
+{
+    pthread_mutex_lock(&log_lock);
+#ifdef CONFIG_CAPSTONE
+    if (!disas_capstone(arch, code, size, addr)) {
+        disas_hex(arch, code, size, addr);
+    }
+#else
+    disas_hex(arch, code, size, addr);
+#endif
+    pthread_mutex_unlock(&log_lock);
+}

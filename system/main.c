@@ -1,0 +1,418 @@
+/* SPDX-License-Identifier: MIT */
+/* main(): QEMU-compatible command line, machine creation, main loop. */
+#include "machina/chardev.h"
+#include "machina/exec.h"
+#include "machina/log.h"
+#include "machina/machine.h"
+#include "machina/main-loop.h"
+#include "machina/options.h"
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define MACHINA_VERSION "0.1.0"
+#define TCG_CODE_BUFFER_SIZE (256 * MiB)
+
+typedef struct Config {
+    const char *arch;
+    const char *machine_opts[MAX_MACHINE_OPTS];   /* each -machine */
+    int nr_machine_opts;
+    const char *mem;
+    const char *smp;
+    bool start_paused;
+    bool nographic;
+    const char *serial[MAX_SERIAL];
+    int nr_serial;
+    const char **chardevs;
+    int nr_chardevs;
+} Config;
+
+static void usage(void)
+{
+    printf("usage: %s [options]\n\n"
+           "Machine:\n"
+           "  -M, -machine NAME[,dumpdtb=FILE][,accel=tcg]  (-M help lists)\n"
+           "  -m SIZE          RAM size (default unit MiB; k/M/G suffixes)\n"
+           "  -smp N           number of CPUs (also cpus=N)\n"
+           "  -cpu MODEL[,prop=val...]  (-cpu help lists)\n"
+           "  -accel tcg       accelerator\n"
+           "Boot:\n"
+           "  -bios FILE|none  firmware\n"
+           "  -kernel FILE     kernel image (ELF or raw)\n"
+           "  -initrd FILE     initial ram disk\n"
+           "  -append CMDLINE  kernel command line\n"
+           "  -dtb FILE        device tree blob instead of the generated one\n"
+           "  -L DIR           firmware search directory\n"
+           "Console and display:\n"
+           "  -serial SPEC     stdio, mon:stdio, file:PATH, pty, null, none,\n"
+           "                   tcp:HOST:PORT[,server=on][,wait=off],\n"
+           "                   unix:PATH[,server=on], chardev:ID\n"
+           "  -chardev BACKEND,id=ID[,...]  stdio, file, pty, socket, null\n"
+           "  -nographic       no display; serial and monitor on stdio\n"
+           "  -display none    no display\n"
+           "  -monitor SPEC    (not yet supported)\n"
+           "Debugging:\n"
+           "  -d ITEM,...      log items (-d help lists)\n"
+           "  -D FILE          log to FILE instead of stderr\n"
+           "  -S               do not start CPUs at start-up\n"
+           "  -s, -gdb DEV     gdb server (not yet supported)\n"
+           "  -no-reboot       exit instead of rebooting\n"
+           "Other:\n"
+           "  -version         print version and exit\n"
+           "  -h, -help        print this help and exit\n\n"
+           "During emulation with -nographic, C-a h lists the escapes.\n",
+           prog_name);
+}
+
+/* Options that take an argument. */
+static const char *const opts_with_arg[] = {
+    "M", "machine", "m", "smp", "cpu", "bios", "kernel", "initrd",
+    "append", "dtb", "serial", "chardev", "display", "d", "D", "L", "gdb",
+    "accel", "monitor",
+};
+
+static bool takes_arg(const char *name)
+{
+    for (size_t i = 0; i < ARRAY_SIZE(opts_with_arg); i++) {
+        if (!strcmp(name, opts_with_arg[i])) {
+            return true;
+        }
+    }
+    return false;
+}
+
+static const char *arch_from_argv0(const char *argv0)
+{
+    static const char prefix[] = "machina-system-";
+    const char *base = strrchr(argv0, '/');
+    const char *p;
+
+    base = base ? base + 1 : argv0;
+    p = strstr(base, prefix);
+    if (p && p[sizeof(prefix) - 1]) {
+        return p + sizeof(prefix) - 1;
+    }
+    return "riscv64";
+}
+
+/* Apply one -machine option string; returns its type= (malloc'd) or NULL. */
+static char *apply_machine_opts(MachineState *ms, const char *str)
+{
+    char *type = NULL;
+    Opts o;
+
+    if (opts_parse(&o, str, "type") < 0) {
+        fatal("-machine %s: invalid option syntax", str);
+    }
+    for (int i = 0; i < o.nr; i++) {
+        const char *k = o.pairs[i].key, *v = o.pairs[i].val;
+
+        if (!strcmp(k, "type")) {
+            free(type);
+            type = mc_strdup(v);
+        } else if (!strcmp(k, "dumpdtb")) {
+            ms->dumpdtb = mc_strdup(v);
+        } else if (!strcmp(k, "accel")) {
+            ms->accel = mc_strdup(v);
+        } else {
+            if (ms->nr_opts == MAX_MACHINE_OPTS) {
+                fatal("-machine %s: too many options", str);
+            }
+            ms->opt_keys[ms->nr_opts] = mc_strdup(k);
+            ms->opt_vals[ms->nr_opts] = mc_strdup(v);
+            ms->nr_opts++;
+        }
+    }
+    opts_free(&o);
+    return type;
+}
+
+/* All -machine options into the machine state; returns its type. */
+static const MachineType *parse_machine_opts(MachineState *ms,
+                                             const Config *cfg)
+{
+    char *type = NULL;
+    const MachineType *t;
+
+    for (int i = 0; i < cfg->nr_machine_opts; i++) {
+        char *ty = apply_machine_opts(ms, cfg->machine_opts[i]);
+        if (ty) {
+            free(type);
+            type = ty;      /* the last type given wins */
+        }
+    }
+    if (type && (!strcmp(type, "help") || !strcmp(type, "?"))) {
+        machine_type_print_list(stdout, cfg->arch);
+        exit(0);
+    }
+    t = type ? machine_type_find(cfg->arch, type)
+             : machine_type_default(cfg->arch);
+    if (!t) {
+        if (type) {
+            fatal("-machine %s: unsupported machine type (use -machine help"
+                  " to list)", type);
+        }
+        fatal("no machine specified, and there is no default for %s (use "
+              "-machine help to list)", cfg->arch);
+    }
+    free(type);
+    return t;
+}
+
+static int parse_smp(const char *str, const MachineType *t)
+{
+    uint64_t n = 0;
+    Opts o;
+
+    if (opts_parse(&o, str, "cpus") < 0) {
+        fatal("-smp %s: invalid option syntax", str);
+    }
+    if (opts_get(&o, "cpus")) {
+        if (parse_uint(opts_get(&o, "cpus"), &n) < 0) {
+            fatal("-smp %s: invalid number of CPUs", str);
+        }
+    } else {
+        /* Topology only: cpus = sockets * cores * threads. */
+        static const char *const keys[] = { "sockets", "cores", "threads" };
+        n = 1;
+        for (size_t i = 0; i < ARRAY_SIZE(keys); i++) {
+            uint64_t v = 1;
+            if (opts_get(&o, keys[i]) &&
+                (parse_uint(opts_get(&o, keys[i]), &v) < 0 || v > 1024)) {
+                fatal("-smp %s: invalid value for '%s'", str, keys[i]);
+            }
+            n *= v;
+        }
+    }
+    opts_free(&o);
+    if (n < 1 || n > (uint64_t)t->max_cpus) {
+        fatal("-smp %s: invalid number of CPUs; machine '%s' supports 1 to "
+              "%d", str, t->name, t->max_cpus);
+    }
+    return (int)n;
+}
+
+static uint64_t parse_mem(const char *str)
+{
+    const char *s = str;
+    uint64_t v;
+    Opts o;
+
+    /* Also accept "-m size=1G[,slots=..,maxmem=..]". */
+    if (strchr(str, '=')) {
+        if (opts_parse(&o, str, "size") < 0 || !opts_get(&o, "size")) {
+            fatal("-m %s: invalid RAM size", str);
+        }
+        s = opts_get(&o, "size");
+        if (parse_size(s, MiB, &v) < 0 || v == 0) {
+            fatal("-m %s: invalid RAM size", str);
+        }
+        opts_free(&o);
+    } else if (parse_size(s, MiB, &v) < 0 || v == 0) {
+        fatal("-m %s: invalid RAM size", str);
+    }
+    if (v & (TARGET_PAGE_SIZE - 1)) {
+        v = ROUND_UP(v, TARGET_PAGE_SIZE);
+    }
+    return v;
+}
+
+static void parse_args(int argc, char **argv, Config *cfg, MachineState *ms)
+{
+    for (int i = 1; i < argc; i++) {
+        const char *opt = argv[i];
+        const char *name, *arg = NULL;
+
+        if (opt[0] != '-' || !opt[1]) {
+            fatal("%s: invalid option", opt);
+        }
+        name = opt + 1;
+        if (name[0] == '-') {
+            name++;         /* --opt spelling */
+        }
+        if (takes_arg(name)) {
+            if (i + 1 >= argc) {
+                fatal("%s: requires an argument", opt);
+            }
+            arg = argv[++i];
+        }
+
+        if (!strcmp(name, "M") || !strcmp(name, "machine")) {
+            if (cfg->nr_machine_opts == MAX_MACHINE_OPTS) {
+                fatal("%s %s: too many -machine options", opt, arg);
+            }
+            cfg->machine_opts[cfg->nr_machine_opts++] = arg;
+        } else if (!strcmp(name, "m")) {
+            cfg->mem = arg;
+        } else if (!strcmp(name, "smp")) {
+            cfg->smp = arg;
+        } else if (!strcmp(name, "cpu")) {
+            ms->cpu_model = arg;
+        } else if (!strcmp(name, "bios")) {
+            ms->bios = arg;
+        } else if (!strcmp(name, "kernel")) {
+            ms->kernel = arg;
+        } else if (!strcmp(name, "initrd")) {
+            ms->initrd = arg;
+        } else if (!strcmp(name, "append")) {
+            ms->append = arg;
+        } else if (!strcmp(name, "dtb")) {
+            ms->dtb = arg;
+        } else if (!strcmp(name, "serial")) {
+            if (cfg->nr_serial == MAX_SERIAL) {
+                fatal("-serial %s: too many serial ports (max %d)", arg,
+                      MAX_SERIAL);
+            }
+            cfg->serial[cfg->nr_serial++] = arg;
+        } else if (!strcmp(name, "chardev")) {
+            cfg->chardevs = mc_realloc(cfg->chardevs,
+                                       (cfg->nr_chardevs + 1) *
+                                       sizeof(*cfg->chardevs));
+            cfg->chardevs[cfg->nr_chardevs++] = arg;
+        } else if (!strcmp(name, "nographic")) {
+            cfg->nographic = true;
+        } else if (!strcmp(name, "display")) {
+            if (strcmp(arg, "none") && strncmp(arg, "none,", 5)) {
+                warn_report("-display %s: only 'none' is supported; "
+                            "running without a display", arg);
+            }
+        } else if (!strcmp(name, "d")) {
+            if (!strcmp(arg, "help")) {
+                log_print_help();
+                exit(0);
+            }
+            if (log_parse_mask(arg) < 0) {
+                exit(1);
+            }
+        } else if (!strcmp(name, "D")) {
+            if (log_set_file(arg) < 0) {
+                exit(1);
+            }
+        } else if (!strcmp(name, "L")) {
+            firmware_add_search_dir(arg);
+        } else if (!strcmp(name, "no-reboot")) {
+            no_reboot = true;
+        } else if (!strcmp(name, "S")) {
+            cfg->start_paused = true;
+        } else if (!strcmp(name, "s") || !strcmp(name, "gdb")) {
+            warn_report("gdbstub not yet supported");
+        } else if (!strcmp(name, "accel")) {
+            Opts o;
+            if (opts_parse(&o, arg, "accel") < 0 || !opts_get(&o, "accel")) {
+                fatal("-accel %s: invalid option syntax", arg);
+            }
+            ms->accel = mc_strdup(opts_get(&o, "accel"));
+            opts_free(&o);
+        } else if (!strcmp(name, "monitor")) {
+            warn_report("-monitor %s: monitor not yet supported", arg);
+        } else if (!strcmp(name, "version")) {
+            printf("Machina emulator version " MACHINA_VERSION "\n");
+            exit(0);
+        } else if (!strcmp(name, "h") || !strcmp(name, "help")) {
+            usage();
+            exit(0);
+        } else {
+            fatal("%s: invalid option", opt);
+        }
+    }
+}
+
+static void create_chardevs(Config *cfg, MachineState *ms)
+{
+    for (int i = 0; i < cfg->nr_chardevs; i++) {
+        if (!chardev_new_from_opts(cfg->chardevs[i])) {
+            exit(1);
+        }
+    }
+    if (cfg->nr_serial == 0) {
+        /* No display: the first serial port goes to the terminal. */
+        const char *spec = cfg->nographic ? "stdio,mux=on,signal=off"
+                                          : "stdio,mux=on";
+        char opts[64];
+
+        snprintf(opts, sizeof(opts), "%s,id=serial0", spec);
+        ms->serial[0] = chardev_new_from_opts(opts);
+        if (!ms->serial[0]) {
+            exit(1);
+        }
+        ms->nr_serial = 1;
+        return;
+    }
+    for (int i = 0; i < cfg->nr_serial; i++) {
+        char label[32];
+        Chardev *chr;
+
+        if (!strcmp(cfg->serial[i], "none")) {
+            continue;
+        }
+        snprintf(label, sizeof(label), "serial%d", i);
+        if (cfg->nographic && (!strcmp(cfg->serial[i], "stdio") ||
+                               !strcmp(cfg->serial[i], "mon:stdio"))) {
+            /* -nographic: Ctrl-C belongs to the guest, as in QEMU. */
+            char spec[32];
+
+            snprintf(spec, sizeof(spec), "%s,signal=off", cfg->serial[i]);
+            chr = chardev_new_from_spec(spec, label);
+        } else {
+            chr = chardev_new_from_spec(cfg->serial[i], label);
+        }
+        if (!chr) {
+            exit(1);
+        }
+        ms->serial[ms->nr_serial++] = chr;
+    }
+}
+
+int main(int argc, char **argv)
+{
+    static MachineState machine;
+    MachineState *ms = &machine;
+    Config cfg = { 0 };
+    const MachineType *t;
+    int status;
+
+    prog_name = strrchr(argv[0], '/') ? strrchr(argv[0], '/') + 1 : argv[0];
+    cfg.arch = arch_from_argv0(argv[0]);
+    parse_args(argc, argv, &cfg, ms);
+
+    t = parse_machine_opts(ms, &cfg);
+    ms->type = t;
+    if (ms->cpu_model && (!strcmp(ms->cpu_model, "help") ||
+                          !strcmp(ms->cpu_model, "?"))) {
+        if (t->print_cpus) {
+            t->print_cpus(stdout);
+        }
+        exit(0);
+    }
+    ms->ram_size = cfg.mem ? parse_mem(cfg.mem) : t->default_ram;
+    ms->smp = cfg.smp ? parse_smp(cfg.smp, t) : 1;
+    if (!ms->accel) {
+        ms->accel = "tcg";
+    }
+    if (strcmp(ms->accel, "tcg")) {
+        fatal("-accel %s: accelerator not supported for %s (use tcg)",
+              ms->accel, cfg.arch);
+    }
+
+    main_loop_init();
+    create_chardevs(&cfg, ms);
+    tcg_exec_init(TCG_CODE_BUFFER_SIZE);
+    current_machine = ms;
+    t->init(ms);
+    t->reset(ms);
+    if (!cfg.start_paused) {
+        vm_start();
+    }
+    tcg_start_vcpus();
+    main_loop_run();
+
+    status = main_loop_exit_status();
+    vm_stop();
+    chardev_cleanup_all();
+    fflush(stdout);
+    if (log_file) {
+        fflush(log_file);
+    }
+    exit(status);
+}

@@ -1,0 +1,838 @@
+/* SPDX-License-Identifier: MIT */
+/* Memory API: region trees flattened into sorted views, access dispatch. */
+#include "machina/memory.h"
+#include "machina/log.h"
+#include <inttypes.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <sys/mman.h>
+
+/* Deepest container/alias nesting we follow (also stops alias loops). */
+#define MAX_RENDER_DEPTH 32
+
+static MemoryRegion system_memory_region;
+MemoryRegion *system_memory = &system_memory_region;
+AddressSpace address_space_memory;
+void (*memory_ram_write_notify)(hwaddr addr, size_t len);
+
+/* Every initialised address space, so a region change re-renders all. */
+static AddressSpace **all_as;
+static int nr_as;
+
+/*
+ * Old views are retired, not freed: a vCPU thread may still be walking one
+ * without any lock.  Topology changes are rare (boot, PCI BAR moves), so
+ * the cost is a few kilobytes.
+ */
+static FlatView **retired;
+static int nr_retired;
+static pthread_mutex_t topology_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static void __attribute__((constructor)) memory_init_system(void)
+{
+    memory_region_init_container(&system_memory_region, "system",
+                                 UINT64_MAX);
+    address_space_init(&address_space_memory, system_memory, "memory");
+}
+
+/* ---- Region construction ---- */
+
+static void region_init(MemoryRegion *mr, enum MemoryRegionType type,
+                        const char *name, uint64_t size)
+{
+    memset(mr, 0, sizeof(*mr));
+    mr->type = type;
+    mr->name = mc_strdup(name ? name : "anon");
+    mr->size = size;
+    mr->enabled = true;
+}
+
+void memory_region_init_container(MemoryRegion *mr, const char *name,
+                                  uint64_t size)
+{
+    region_init(mr, MR_CONTAINER, name, size);
+}
+
+static uint8_t *ram_alloc(const char *name, uint64_t size)
+{
+    void *p;
+
+    if (size == 0) {
+        return NULL;
+    }
+    if (size > SIZE_MAX - 4096) {
+        fatal("cannot allocate %" PRIu64 " bytes for '%s'", size, name);
+    }
+    /* Anonymous mappings are zeroed, page aligned and lazily committed. */
+    p = mmap(NULL, size, PROT_READ | PROT_WRITE,
+             MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+    if (p == MAP_FAILED) {
+        fatal("cannot allocate %" PRIu64 " MiB of memory for '%s'",
+              size >> 20, name);
+    }
+    return p;
+}
+
+void memory_region_init_ram(MemoryRegion *mr, const char *name,
+                            uint64_t size)
+{
+    region_init(mr, MR_RAM, name, size);
+    mr->ram = ram_alloc(name, size);
+}
+
+void memory_region_init_rom(MemoryRegion *mr, const char *name,
+                            uint64_t size)
+{
+    region_init(mr, MR_ROM, name, size);
+    mr->ram = ram_alloc(name, size);
+}
+
+void memory_region_init_io(MemoryRegion *mr, const char *name,
+                           const MemoryRegionOps *ops, void *opaque,
+                           uint64_t size)
+{
+    region_init(mr, MR_MMIO, name, size);
+    mr->ops = ops;
+    mr->opaque = opaque;
+}
+
+void memory_region_init_alias(MemoryRegion *mr, const char *name,
+                              MemoryRegion *orig, hwaddr offset,
+                              uint64_t size)
+{
+    region_init(mr, MR_ALIAS, name, size);
+    mr->alias = orig;
+    mr->alias_offset = offset;
+}
+
+/* ---- Flattening ---- */
+
+typedef struct ViewBuilder {
+    FlatRange *r;
+    int nr, cap;
+} ViewBuilder;
+
+typedef unsigned __int128 u128;
+
+static void vb_insert(ViewBuilder *vb, int pos, u128 start, u128 end,
+                      MemoryRegion *mr, u128 mr_base)
+{
+    if (vb->nr == vb->cap) {
+        vb->cap = vb->cap ? vb->cap * 2 : 16;
+        vb->r = mc_realloc(vb->r, vb->cap * sizeof(*vb->r));
+    }
+    memmove(&vb->r[pos + 1], &vb->r[pos], (vb->nr - pos) * sizeof(*vb->r));
+    vb->r[pos].start = (hwaddr)start;
+    vb->r[pos].size = (uint64_t)(end - start);
+    vb->r[pos].mr = mr;
+    vb->r[pos].offset = (hwaddr)(start - mr_base);
+    vb->nr++;
+}
+
+/*
+ * Claim the parts of [lo, hi) not yet covered.  Regions are rendered from
+ * highest to lowest priority, so what is already there wins.
+ */
+static void vb_fill_gaps(ViewBuilder *vb, u128 lo, u128 hi,
+                         MemoryRegion *mr, u128 mr_base)
+{
+    u128 cur = lo;
+    int i = 0;
+
+    while (cur < hi) {
+        u128 rs, re;
+
+        /* Skip ranges that end at or before cur. */
+        while (i < vb->nr &&
+               (u128)vb->r[i].start + vb->r[i].size <= cur) {
+            i++;
+        }
+        if (i == vb->nr) {
+            vb_insert(vb, i, cur, hi, mr, mr_base);
+            return;
+        }
+        rs = vb->r[i].start;
+        re = rs + vb->r[i].size;
+        if (rs > cur) {
+            u128 end = MIN(rs, hi);
+            vb_insert(vb, i, cur, end, mr, mr_base);
+            i++;
+            cur = end;
+            continue;
+        }
+        cur = re;
+        i++;
+    }
+}
+
+/*
+ * Render mr, whose offset 0 sits at address-space address base (may be
+ * "negative" for aliases into the middle of a region: hence 128 bits and
+ * an explicit sign), clipped to [clip_lo, clip_hi).
+ */
+static void render(ViewBuilder *vb, MemoryRegion *mr, __int128 base,
+                   u128 clip_lo, u128 clip_hi, int depth)
+{
+    __int128 lo, hi;
+
+    if (!mr->enabled || depth > MAX_RENDER_DEPTH) {
+        if (depth > MAX_RENDER_DEPTH) {
+            error_report("memory: region '%s' nested too deeply", mr->name);
+        }
+        return;
+    }
+    lo = MAX(base, (__int128)clip_lo);
+    hi = MIN(base + (__int128)mr->size, (__int128)clip_hi);
+    if (lo >= hi) {
+        return;
+    }
+    switch (mr->type) {
+    case MR_ALIAS:
+        if (mr->alias) {
+            render(vb, mr->alias, base - (__int128)mr->alias_offset,
+                   (u128)lo, (u128)hi, depth + 1);
+        }
+        break;
+    case MR_CONTAINER:
+        for (int i = 0; i < mr->nr_subregions; i++) {
+            MemoryRegion *c = mr->subregions[i];
+            render(vb, c, base + (__int128)c->addr, (u128)lo, (u128)hi,
+                   depth + 1);
+        }
+        break;
+    case MR_RAM:
+    case MR_ROM:
+    case MR_MMIO:
+        vb_fill_gaps(vb, (u128)lo, (u128)hi, mr, (u128)base);
+        break;
+    }
+}
+
+static FlatView *generate_view(MemoryRegion *root)
+{
+    ViewBuilder vb = { 0 };
+    FlatView *v = mc_malloc0(sizeof(*v));
+    int out = 0;
+
+    if (root) {
+        render(&vb, root, 0, 0, (u128)1 << 64, 0);
+    }
+    /* Merge neighbours that continue the same region (split RAM). */
+    for (int i = 0; i < vb.nr; i++) {
+        if (out > 0) {
+            FlatRange *p = &vb.r[out - 1];
+            if (p->mr == vb.r[i].mr &&
+                p->start + p->size == vb.r[i].start &&
+                p->offset + p->size == vb.r[i].offset) {
+                p->size += vb.r[i].size;
+                continue;
+            }
+        }
+        vb.r[out++] = vb.r[i];
+    }
+    v->ranges = vb.r;
+    v->nr = out;
+    return v;
+}
+
+static void address_space_update(AddressSpace *as)
+{
+    FlatView *nv = generate_view(as->root);
+    FlatView *old = as->view;
+
+    __atomic_store_n(&as->view, nv, __ATOMIC_RELEASE);
+    if (old) {
+        retired = mc_realloc(retired, (nr_retired + 1) * sizeof(*retired));
+        retired[nr_retired++] = old;
+    }
+    for (MemoryListener *l = as->listeners; l; l = l->next) {
+        if (l->commit) {
+            l->commit(l, as);
+        }
+    }
+}
+
+static void memory_topology_changed(void)
+{
+    pthread_mutex_lock(&topology_lock);
+    for (int i = 0; i < nr_as; i++) {
+        address_space_update(all_as[i]);
+    }
+    pthread_mutex_unlock(&topology_lock);
+}
+
+void address_space_init(AddressSpace *as, MemoryRegion *root,
+                        const char *name)
+{
+    as->name = name;
+    as->root = root;
+    as->view = NULL;
+    as->listeners = NULL;
+    pthread_mutex_lock(&topology_lock);
+    all_as = mc_realloc(all_as, (nr_as + 1) * sizeof(*all_as));
+    all_as[nr_as++] = as;
+    address_space_update(as);
+    pthread_mutex_unlock(&topology_lock);
+}
+
+void address_space_add_listener(AddressSpace *as, MemoryListener *l)
+{
+    pthread_mutex_lock(&topology_lock);
+    l->next = as->listeners;
+    as->listeners = l;
+    pthread_mutex_unlock(&topology_lock);
+    /* Tell the new listener about the current view. */
+    if (l->commit) {
+        l->commit(l, as);
+    }
+}
+
+static void add_subregion_common(MemoryRegion *parent, hwaddr addr,
+                                 MemoryRegion *child, int priority)
+{
+    int pos;
+
+    if (parent->type != MR_CONTAINER) {
+        fatal("memory: '%s' is not a container (adding '%s')",
+              parent->name, child->name);
+    }
+    if (child->parent) {
+        fatal("memory: region '%s' already mapped in '%s'", child->name,
+              child->parent->name);
+    }
+    child->parent = parent;
+    child->addr = addr;
+    child->priority = priority;
+    /* Highest priority first; a newer region wins over an equal one. */
+    for (pos = 0; pos < parent->nr_subregions; pos++) {
+        if (priority >= parent->subregions[pos]->priority) {
+            break;
+        }
+    }
+    parent->subregions = mc_realloc(parent->subregions,
+                                    (parent->nr_subregions + 1) *
+                                    sizeof(*parent->subregions));
+    memmove(&parent->subregions[pos + 1], &parent->subregions[pos],
+            (parent->nr_subregions - pos) * sizeof(*parent->subregions));
+    parent->subregions[pos] = child;
+    parent->nr_subregions++;
+    memory_topology_changed();
+}
+
+void memory_region_add_subregion(MemoryRegion *parent, hwaddr addr,
+                                 MemoryRegion *child)
+{
+    add_subregion_common(parent, addr, child, 0);
+}
+
+void memory_region_add_subregion_overlap(MemoryRegion *parent, hwaddr addr,
+                                         MemoryRegion *child, int priority)
+{
+    add_subregion_common(parent, addr, child, priority);
+}
+
+void memory_region_del_subregion(MemoryRegion *parent, MemoryRegion *child)
+{
+    for (int i = 0; i < parent->nr_subregions; i++) {
+        if (parent->subregions[i] == child) {
+            memmove(&parent->subregions[i], &parent->subregions[i + 1],
+                    (parent->nr_subregions - i - 1) *
+                    sizeof(*parent->subregions));
+            parent->nr_subregions--;
+            child->parent = NULL;
+            memory_topology_changed();
+            return;
+        }
+    }
+}
+
+void memory_region_set_enabled(MemoryRegion *mr, bool enabled)
+{
+    if (mr->enabled != enabled) {
+        mr->enabled = enabled;
+        memory_topology_changed();
+    }
+}
+
+/* ---- Lookup and dispatch ---- */
+
+static const FlatRange *view_lookup(const FlatView *v, hwaddr addr)
+{
+    int lo = 0, hi;
+
+    if (!v) {
+        return NULL;
+    }
+    hi = v->nr - 1;
+    while (lo <= hi) {
+        int mid = lo + (hi - lo) / 2;
+        const FlatRange *r = &v->ranges[mid];
+
+        if (addr < r->start) {
+            hi = mid - 1;
+        } else if (addr - r->start >= r->size) {
+            lo = mid + 1;
+        } else {
+            return r;
+        }
+    }
+    return NULL;
+}
+
+const FlatRange *address_space_lookup(AddressSpace *as, hwaddr addr)
+{
+    return view_lookup(__atomic_load_n(&as->view, __ATOMIC_ACQUIRE), addr);
+}
+
+static bool size_ok(unsigned size)
+{
+    return size == 1 || size == 2 || size == 4 || size == 8;
+}
+
+static void ops_sizes(const MemoryRegionOps *ops, unsigned *vmin,
+                      unsigned *vmax, unsigned *imin, unsigned *imax)
+{
+    *vmin = ops->valid_min ? ops->valid_min : 1;
+    *vmax = ops->valid_max ? ops->valid_max : 8;
+    *imin = ops->impl_min ? ops->impl_min : *vmin;
+    *imax = ops->impl_max ? ops->impl_max : *vmax;
+}
+
+static uint64_t mmio_read_one(MemoryRegion *mr, hwaddr off, unsigned size)
+{
+    if (!mr->ops->read) {
+        guest_error("memory: read from write-only region '%s' at 0x%"
+                    PRIx64 "\n", mr->name, off);
+        return 0;
+    }
+    return mr->ops->read(mr->opaque, off, size);
+}
+
+static void mmio_write_one(MemoryRegion *mr, hwaddr off, uint64_t val,
+                           unsigned size)
+{
+    if (!mr->ops->write) {
+        guest_error("memory: write to read-only region '%s' at 0x%"
+                    PRIx64 "\n", mr->name, off);
+        return;
+    }
+    mr->ops->write(mr->opaque, off, val, size);
+}
+
+static uint64_t size_mask(unsigned size)
+{
+    return size == 8 ? ~0ULL : (1ULL << (size * 8)) - 1;
+}
+
+/* Validate an MMIO access; false (logged) if the guest may not do it. */
+static bool mmio_access_valid(MemoryRegion *mr, hwaddr offset,
+                              unsigned size, bool is_write)
+{
+    unsigned vmin, vmax, imin, imax;
+
+    ops_sizes(mr->ops, &vmin, &vmax, &imin, &imax);
+    if (!size_ok(size) || size < vmin || size > vmax) {
+        guest_error("memory: invalid %s of size %u at 0x%" PRIx64
+                    " in '%s'\n", is_write ? "write" : "read", size,
+                    offset, mr->name);
+        return false;
+    }
+    if (offset >= mr->size || mr->size - offset < size) {
+        guest_error("memory: %s of size %u at 0x%" PRIx64
+                    " runs past the end of '%s'\n",
+                    is_write ? "write" : "read", size, offset, mr->name);
+        return false;
+    }
+    return true;
+}
+
+MemTxResult memory_region_dispatch_read(MemoryRegion *mr, hwaddr offset,
+                                        uint64_t *val, unsigned size)
+{
+    unsigned vmin, vmax, imin, imax;
+    uint64_t v = 0;
+
+    *val = 0;
+    if (mr->type == MR_RAM || mr->type == MR_ROM) {
+        if (!size_ok(size) || offset >= mr->size ||
+            mr->size - offset < size) {
+            return MEMTX_DECODE_ERROR;
+        }
+        *val = ldn_le(mr->ram + offset, size);
+        return MEMTX_OK;
+    }
+    if (mr->type != MR_MMIO) {
+        return MEMTX_DECODE_ERROR;
+    }
+    if (!mmio_access_valid(mr, offset, size, false)) {
+        return MEMTX_ERROR;
+    }
+    ops_sizes(mr->ops, &vmin, &vmax, &imin, &imax);
+    if (size >= imin && size <= imax) {
+        v = mmio_read_one(mr, offset, size);
+    } else if (size > imax) {
+        /* Split into implemented-size pieces, little endian order. */
+        for (unsigned i = 0; i < size; i += imax) {
+            uint64_t part = mmio_read_one(mr, offset + i, imax);
+            v |= (part & size_mask(imax)) << (i * 8);
+        }
+    } else {
+        /* Widen to aligned imin accesses and pick out our bytes. */
+        hwaddr a = offset & ~(hwaddr)(imin - 1);
+
+        for (; a < offset + size; a += imin) {
+            uint64_t part;
+
+            if (a >= mr->size || mr->size - a < imin) {
+                break;
+            }
+            part = mmio_read_one(mr, a, imin) & size_mask(imin);
+            if (a < offset) {
+                v |= part >> ((offset - a) * 8);
+            } else {
+                v |= part << ((a - offset) * 8);
+            }
+        }
+    }
+    *val = v & size_mask(size);
+    return MEMTX_OK;
+}
+
+MemTxResult memory_region_dispatch_write(MemoryRegion *mr, hwaddr offset,
+                                         uint64_t val, unsigned size)
+{
+    unsigned vmin, vmax, imin, imax;
+
+    if (mr->type == MR_RAM) {
+        if (!size_ok(size) || offset >= mr->size ||
+            mr->size - offset < size) {
+            return MEMTX_DECODE_ERROR;
+        }
+        stn_le(mr->ram + offset, size, val);
+        return MEMTX_OK;
+    }
+    if (mr->type == MR_ROM) {
+        /* ROM ignores writes, like the real part. */
+        guest_error("memory: write to ROM '%s' at 0x%" PRIx64 " ignored\n",
+                    mr->name, offset);
+        return MEMTX_OK;
+    }
+    if (mr->type != MR_MMIO) {
+        return MEMTX_DECODE_ERROR;
+    }
+    if (!mmio_access_valid(mr, offset, size, true)) {
+        return MEMTX_ERROR;
+    }
+    ops_sizes(mr->ops, &vmin, &vmax, &imin, &imax);
+    val &= size_mask(size);
+    if (size >= imin && size <= imax) {
+        mmio_write_one(mr, offset, val, size);
+    } else if (size > imax) {
+        for (unsigned i = 0; i < size; i += imax) {
+            mmio_write_one(mr, offset + i,
+                           (val >> (i * 8)) & size_mask(imax), imax);
+        }
+    } else {
+        /*
+         * Widen like QEMU does: the other bytes of the implemented access
+         * are written as zero.  Devices that care declare valid sizes.
+         */
+        hwaddr a = offset & ~(hwaddr)(imin - 1);
+
+        for (; a < offset + size; a += imin) {
+            uint64_t part;
+
+            if (a >= mr->size || mr->size - a < imin) {
+                break;
+            }
+            if (a < offset) {
+                part = val << ((offset - a) * 8);
+            } else {
+                part = val >> ((a - offset) * 8);
+            }
+            mmio_write_one(mr, a, part & size_mask(imin), imin);
+        }
+    }
+    return MEMTX_OK;
+}
+
+/* Byte-wise fallback for accesses that straddle two flat ranges. */
+static MemTxResult as_read_split(AddressSpace *as, hwaddr addr,
+                                 uint64_t *val, unsigned size)
+{
+    MemTxResult res = MEMTX_OK;
+    uint64_t v = 0;
+
+    for (unsigned i = 0; i < size; i++) {
+        const FlatRange *r = address_space_lookup(as, addr + i);
+        uint64_t b = 0;
+
+        if (!r) {
+            res = MEMTX_DECODE_ERROR;
+            continue;
+        }
+        res |= memory_region_dispatch_read(r->mr,
+                                           r->offset + (addr + i - r->start),
+                                           &b, 1);
+        v |= (b & 0xff) << (i * 8);
+    }
+    *val = v;
+    return res ? (res & MEMTX_DECODE_ERROR ? MEMTX_DECODE_ERROR
+                  : MEMTX_ERROR) : MEMTX_OK;
+}
+
+MemTxResult address_space_read(AddressSpace *as, hwaddr addr,
+                               uint64_t *val, unsigned size)
+{
+    const FlatRange *r = address_space_lookup(as, addr);
+    hwaddr off;
+
+    *val = 0;
+    if (!size_ok(size)) {
+        return MEMTX_ERROR;
+    }
+    if (!r) {
+        return MEMTX_DECODE_ERROR;
+    }
+    off = addr - r->start;
+    if (r->size - off < size) {
+        return as_read_split(as, addr, val, size);
+    }
+    return memory_region_dispatch_read(r->mr, r->offset + off, val, size);
+}
+
+MemTxResult address_space_write(AddressSpace *as, hwaddr addr,
+                                uint64_t val, unsigned size)
+{
+    const FlatRange *r = address_space_lookup(as, addr);
+    hwaddr off;
+
+    if (!size_ok(size)) {
+        return MEMTX_ERROR;
+    }
+    if (!r) {
+        return MEMTX_DECODE_ERROR;
+    }
+    off = addr - r->start;
+    if (r->size - off < size) {
+        MemTxResult res = MEMTX_OK;
+
+        for (unsigned i = 0; i < size; i++) {
+            MemTxResult e = address_space_write(as, addr + i,
+                                                (val >> (i * 8)) & 0xff, 1);
+            if (e != MEMTX_OK) {
+                res = e;
+            }
+        }
+        return res;
+    }
+    return memory_region_dispatch_write(r->mr, r->offset + off, val, size);
+}
+
+/* ---- DMA ---- */
+
+/* [addr, addr+len) must not wrap around the address space. */
+static bool range_wraps(hwaddr addr, size_t len)
+{
+    return len && addr + (len - 1) < addr;
+}
+
+typedef enum { DMA_READ, DMA_WRITE, DMA_ROM_LOAD } DmaKind;
+
+static MemTxResult dma_rw(AddressSpace *as, hwaddr addr, uint8_t *buf,
+                          size_t len, DmaKind kind)
+{
+    size_t done = 0;
+
+    if (range_wraps(addr, len)) {
+        guest_error("dma: range 0x%" PRIx64 "+0x%zx wraps around\n", addr,
+                    len);
+        if (kind == DMA_READ) {
+            memset(buf, 0, len);
+        }
+        return MEMTX_DECODE_ERROR;
+    }
+    while (done < len) {
+        hwaddr a = addr + done;
+        const FlatRange *r = address_space_lookup(as, a);
+        hwaddr off;
+        size_t chunk;
+
+        if (!r) {
+            guest_error("dma: %s of unmapped address 0x%" PRIx64 "\n",
+                        kind == DMA_READ ? "read" : "write", a);
+            if (kind == DMA_READ) {
+                memset(buf + done, 0, len - done);
+            }
+            return MEMTX_DECODE_ERROR;
+        }
+        off = a - r->start;
+        chunk = MIN(len - done, r->size - off);
+        switch (r->mr->type) {
+        case MR_RAM:
+        case MR_ROM:
+            if (kind == DMA_READ) {
+                memcpy(buf + done, r->mr->ram + r->offset + off, chunk);
+            } else if (r->mr->type == MR_RAM || kind == DMA_ROM_LOAD) {
+                memcpy(r->mr->ram + r->offset + off, buf + done, chunk);
+                if (r->mr->type == MR_RAM && memory_ram_write_notify) {
+                    memory_ram_write_notify(a, chunk);
+                }
+            } else {
+                guest_error("dma: write to ROM '%s' at 0x%" PRIx64
+                            " ignored\n", r->mr->name, a);
+            }
+            break;
+        default:
+            if (kind == DMA_ROM_LOAD) {
+                return MEMTX_ERROR;
+            }
+            /* Device memory: one byte at a time, like a narrow bus. */
+            for (size_t i = 0; i < chunk; i++) {
+                MemTxResult e;
+
+                if (kind == DMA_READ) {
+                    uint64_t v;
+                    e = memory_region_dispatch_read(r->mr,
+                                                    r->offset + off + i,
+                                                    &v, 1);
+                    buf[done + i] = (uint8_t)v;
+                } else {
+                    e = memory_region_dispatch_write(r->mr,
+                                                     r->offset + off + i,
+                                                     buf[done + i], 1);
+                }
+                if (e != MEMTX_OK) {
+                    if (kind == DMA_READ) {
+                        memset(buf + done + i, 0, len - done - i);
+                    }
+                    return e;
+                }
+            }
+            break;
+        }
+        done += chunk;
+    }
+    return MEMTX_OK;
+}
+
+MemTxResult dma_read(AddressSpace *as, hwaddr addr, void *buf, size_t len)
+{
+    return dma_rw(as, addr, buf, len, DMA_READ);
+}
+
+MemTxResult dma_write(AddressSpace *as, hwaddr addr, const void *buf,
+                      size_t len)
+{
+    return dma_rw(as, addr, (uint8_t *)buf, len, DMA_WRITE);
+}
+
+void *dma_map(AddressSpace *as, hwaddr addr, size_t len, bool is_write)
+{
+    const FlatRange *r;
+    hwaddr off;
+
+    if (range_wraps(addr, len)) {
+        return NULL;
+    }
+    r = address_space_lookup(as, addr);
+    if (!r || !r->mr->ram) {
+        return NULL;
+    }
+    if (r->mr->type != MR_RAM && !(r->mr->type == MR_ROM && !is_write)) {
+        return NULL;
+    }
+    off = addr - r->start;
+    if (len > r->size - off) {
+        return NULL;
+    }
+    return r->mr->ram + r->offset + off;
+}
+
+/* True if every byte of [addr, addr+len) is RAM or ROM. */
+static bool range_is_memory(AddressSpace *as, hwaddr addr, size_t len)
+{
+    size_t done = 0;
+
+    if (range_wraps(addr, len)) {
+        return false;
+    }
+    while (done < len) {
+        const FlatRange *r = address_space_lookup(as, addr + done);
+
+        if (!r || (r->mr->type != MR_RAM && r->mr->type != MR_ROM)) {
+            return false;
+        }
+        done += MIN(len - done, r->size - (addr + done - r->start));
+    }
+    return true;
+}
+
+int rom_write(AddressSpace *as, hwaddr addr, const void *buf, size_t len)
+{
+    /* Check first so a bad image leaves memory untouched. */
+    if (!range_is_memory(as, addr, len)) {
+        return -1;
+    }
+    return dma_rw(as, addr, (uint8_t *)buf, len, DMA_ROM_LOAD) == MEMTX_OK
+           ? 0 : -1;
+}
+
+/* ---- info mtree ---- */
+
+static const char *type_name(const MemoryRegion *mr)
+{
+    switch (mr->type) {
+    case MR_RAM:
+        return "ram";
+    case MR_ROM:
+        return "rom";
+    case MR_MMIO:
+        return "i/o";
+    case MR_ALIAS:
+        return "alias";
+    default:
+        return "container";
+    }
+}
+
+static void print_region(FILE *f, const MemoryRegion *mr, hwaddr base,
+                         int indent, int depth)
+{
+    hwaddr start = base + mr->addr;
+    hwaddr end = mr->size ? start + mr->size - 1 : start;
+
+    if (depth > MAX_RENDER_DEPTH) {
+        return;
+    }
+    fprintf(f, "%*s%016" PRIx64 "-%016" PRIx64 " (prio %d, %s): %s",
+            indent, "", start, end, mr->priority, type_name(mr), mr->name);
+    if (mr->type == MR_ALIAS && mr->alias) {
+        fprintf(f, " @%s %016" PRIx64 "-%016" PRIx64, mr->alias->name,
+                mr->alias_offset,
+                mr->alias_offset + (mr->size ? mr->size - 1 : 0));
+    }
+    if (!mr->enabled) {
+        fprintf(f, " [disabled]");
+    }
+    fputc('\n', f);
+    for (int i = 0; i < mr->nr_subregions; i++) {
+        print_region(f, mr->subregions[i], start, indent + 2, depth + 1);
+    }
+}
+
+void memory_region_print_tree(FILE *f, MemoryRegion *root)
+{
+    if (!root) {
+        return;
+    }
+    for (int i = 0; i < nr_as; i++) {
+        if (all_as[i]->root == root) {
+            fprintf(f, "address-space: %s\n", all_as[i]->name);
+            break;
+        }
+    }
+    /* The root's own placement is not meaningful; print it at 0. */
+    print_region(f, root, -root->addr, 2, 0);
+    fputc('\n', f);
+}

@@ -1,0 +1,154 @@
+# SPDX-License-Identifier: MIT
+"""Start an emulator with its serial console on a pipe, wait for text,
+type text, check the exit status.  Works for Machina and for QEMU."""
+
+import os
+import re
+import select
+import shutil
+import subprocess
+import time
+
+ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
+BUILD = os.environ.get("MACHINA_BUILD", os.path.join(ROOT, "build"))
+CACHE = os.environ.get("MACHINA_CACHE",
+                       os.path.expanduser("~/.cache/machina"))
+GUEST_DIR = os.environ.get("MACHINA_GUEST_DIR",
+                           os.path.join(BUILD, "tests", "guest", "riscv64"))
+OPENSBI = "/usr/lib/riscv64-linux-gnu/opensbi/generic"
+UBOOT = "/usr/lib/u-boot/qemu-riscv64_smode/u-boot.bin"
+
+
+def emulator():
+    """The emulator under test: $MACHINA or build/machina-system-riscv64."""
+    path = os.environ.get("MACHINA",
+                          os.path.join(BUILD, "machina-system-riscv64"))
+    if os.sep not in path:
+        path = shutil.which(path) or path
+    return path
+
+
+def reference_qemu():
+    """Debian's QEMU for differential tests ($QEMU overrides), or None."""
+    q = os.environ.get("QEMU") or shutil.which("qemu-system-riscv64")
+    if q and os.access(q, os.X_OK):
+        return q
+    return None
+
+
+def extra_args(binary):
+    """QEMU 8+ from another build may abort loading audio modules."""
+    try:
+        out = subprocess.run([binary, "--version"], capture_output=True,
+                             text=True, timeout=10).stdout
+    except (OSError, subprocess.SubprocessError):
+        return []
+    m = re.search(r"QEMU emulator version (\d+)", out)
+    if m and int(m.group(1)) >= 8:
+        return ["-audio", "none"]
+    return []
+
+
+class Timeout(AssertionError):
+    pass
+
+
+class Vm:
+    """One emulator process; output is collected as it arrives."""
+
+    def __init__(self, args, binary=None, env=None):
+        self.binary = binary or emulator()
+        self.args = [self.binary] + extra_args(self.binary) + list(args)
+        self.proc = subprocess.Popen(self.args, stdin=subprocess.PIPE,
+                                     stdout=subprocess.PIPE,
+                                     stderr=subprocess.STDOUT, env=env)
+        self.out = b""
+        self.pos = 0
+
+    def _pump(self, timeout):
+        r, _, _ = select.select([self.proc.stdout], [], [], timeout)
+        if not r:
+            return True
+        data = os.read(self.proc.stdout.fileno(), 65536)
+        if not data:
+            return False
+        self.out += data
+        return True
+
+    @property
+    def text(self):
+        return self.out.decode("utf-8", "replace")
+
+    def wait_for(self, pattern, timeout=60):
+        """Wait for regex `pattern` after the last match; return the match."""
+        rx = re.compile(pattern.encode() if isinstance(pattern, str)
+                        else pattern)
+        end = time.monotonic() + timeout
+        while True:
+            m = rx.search(self.out, self.pos)
+            if m:
+                self.pos = m.end()
+                return m
+            left = end - time.monotonic()
+            if left <= 0:
+                raise Timeout("timeout waiting for %r; last output:\n%s" %
+                              (pattern, self.text[-2000:]))
+            if not self._pump(min(left, 0.5)) and self.proc.poll() is not None:
+                raise Timeout("exited (%s) before %r; output:\n%s" %
+                              (self.proc.returncode, pattern,
+                               self.text[-2000:]))
+
+    def send(self, text, delay=0.0):
+        """Type text; with delay, one character at a time (slow UARTs)."""
+        data = text.encode() if isinstance(text, str) else text
+        for i in range(len(data) if delay else 1):
+            chunk = data[i:i + 1] if delay else data
+            self.proc.stdin.write(chunk)
+            self.proc.stdin.flush()
+            if delay:
+                time.sleep(delay)
+
+    def wait_exit(self, timeout=30):
+        end = time.monotonic() + timeout
+        while self.proc.poll() is None:
+            left = end - time.monotonic()
+            if left <= 0:
+                raise Timeout("still running after %ss; output:\n%s" %
+                              (timeout, self.text[-2000:]))
+            self._pump(min(left, 0.5))
+        # Drain what the process wrote before it exited.
+        while True:
+            r, _, _ = select.select([self.proc.stdout], [], [], 0.2)
+            if not r:
+                break
+            data = os.read(self.proc.stdout.fileno(), 65536)
+            if not data:
+                break
+            self.out += data
+        return self.proc.returncode
+
+    def alive(self):
+        return self.proc.poll() is None
+
+    def kill(self):
+        if self.proc.poll() is None:
+            self.proc.kill()
+            self.proc.wait()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.kill()
+
+
+def run(args, binary=None, timeout=30):
+    """Run to completion; return (exit status, output text)."""
+    with Vm(args, binary) as vm:
+        rc = vm.wait_exit(timeout)
+        return rc, vm.text
+
+
+def baremetal_args(elf):
+    return ["-M", "virt", "-m", "128M", "-bios", "none", "-nographic",
+            "-no-reboot", "-kernel", elf]
