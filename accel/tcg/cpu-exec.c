@@ -103,14 +103,16 @@ static TranslationBlock *tb_find(CPUState *cpu, TranslationBlock *last_tb,
     cpu->ops->get_tb_state(cpu, &pc, &flags);
     h = tb_jmp_cache_hash(pc);
     tb = cpu->tb_jmp_cache[h];
-    if (!tb || tb->pc != pc || tb->flags != flags || tb->invalid) {
+    if (!tb || tb->pc != pc || tb->flags != flags || tb->invalid ||
+        (cpu->singlestep && tb->icount > 1)) {
         int mmu_idx = cpu_fetch_mmu_index(cpu, flags);
         unsigned flushes = tb_flush_count;
         /* Raises the guest's instruction fault if pc is not mapped. */
         hwaddr phys = get_page_addr_code_hostp(cpu, pc, mmu_idx, NULL);
 
         tb = tb_htable_lookup(cpu, pc, phys, flags);
-        if (!tb) {
+        if (!tb || (cpu->singlestep && tb->icount > 1)) {
+            /* Single-stepping wants one insn per TB. */
             tb = tb_gen_code(cpu, pc, flags,
                              cpu->singlestep ? 1 : TCG_MAX_INSNS);
         }

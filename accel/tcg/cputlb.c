@@ -69,11 +69,14 @@ static void tlb_flush_local(CPUState *cpu)
     AccelCPUState *acs = accel_cpu_state(cpu);
     int i;
 
-    memset(cpu->tlb.table, 0xff, sizeof(cpu->tlb.table));
     for (i = 0; i < NB_MMU_MODES; i++) {
+        if (acs->used_mmu_mask & (1u << i)) {
+            memset(cpu->tlb.table[i], 0xff, sizeof(cpu->tlb.table[i]));
+        }
         acs->large_page_addr[i] = (vaddr)-1;
         acs->large_page_mask[i] = 0;
     }
+    acs->used_mmu_mask = 0;
     tb_jmp_cache_clear(cpu);
 }
 
@@ -223,6 +226,7 @@ void tlb_set_page(CPUState *cpu, vaddr va, hwaddr pa, int prot,
         wflags |= TLB_NOTDIRTY;
     }
 
+    accel_cpu_state(cpu)->used_mmu_mask |= 1u << mmu_idx;
     idx = tlb_index(va);
     e = &cpu->tlb.table[mmu_idx][idx];
     full = &cpu->tlb.full[mmu_idx][idx];

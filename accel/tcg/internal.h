@@ -13,7 +13,7 @@
  * 1 << TB_JMP_ADDR_BITS entries, so a page flush clears only that group.
  */
 #define TB_JMP_PAGE_BITS  6
-#define TB_JMP_ADDR_BITS  6
+#define TB_JMP_ADDR_BITS  7
 #define TB_JMP_CACHE_BITS (TB_JMP_PAGE_BITS + TB_JMP_ADDR_BITS)
 #define TB_JMP_CACHE_SIZE (1u << TB_JMP_CACHE_BITS)
 
@@ -25,8 +25,12 @@ static inline unsigned tb_jmp_cache_hash_page(vaddr pc)
 
 static inline unsigned tb_jmp_cache_hash(vaddr pc)
 {
-    /* RISC-V insns are 2-byte aligned: drop bit 0. */
-    unsigned off = (unsigned)(pc >> 1) & ((1u << TB_JMP_ADDR_BITS) - 1);
+    /*
+     * RISC-V insns are 2-byte aligned: drop bit 0, and fold the rest of
+     * the page offset in so that TBs 512 bytes apart do not collide.
+     */
+    unsigned off = (unsigned)((pc >> 1) ^ (pc >> (1 + TB_JMP_ADDR_BITS))) &
+                   ((1u << TB_JMP_ADDR_BITS) - 1);
     return tb_jmp_cache_hash_page(pc) | off;
 }
 
@@ -36,6 +40,8 @@ static inline unsigned tb_jmp_cache_hash(vaddr pc)
 typedef struct AccelCPUState {
     /* Set by another thread: flush the TLB before the next TB. */
     volatile int tlb_flush_pending;
+    /* MMU indexes with entries since the last full flush. */
+    uint32_t used_mmu_mask;
     /* Union of large pages mapped per MMU index (for tlb_flush_page). */
     vaddr large_page_addr[NB_MMU_MODES];
     vaddr large_page_mask[NB_MMU_MODES];

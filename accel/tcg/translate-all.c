@@ -257,14 +257,12 @@ TranslationBlock *tb_htable_lookup(CPUState *cpu, vaddr pc, hwaddr phys_pc,
 
 void tb_jmp_cache_clear(CPUState *cpu)
 {
-    unsigned i;
-
     if (!cpu->tb_jmp_cache) {
         return;
     }
-    for (i = 0; i < TB_JMP_CACHE_SIZE; i++) {
-        __atomic_store_n(&cpu->tb_jmp_cache[i], NULL, __ATOMIC_RELAXED);
-    }
+    /* Readers tolerate a stale entry (it is checked), so plain stores. */
+    memset(cpu->tb_jmp_cache, 0, TB_JMP_CACHE_SIZE *
+           sizeof(*cpu->tb_jmp_cache));
 }
 
 static void tb_jmp_cache_clear_group(CPUState *cpu, vaddr va)

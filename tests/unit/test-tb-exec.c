@@ -13,6 +13,7 @@
 #include "machina/common.h"
 #include "machina/cpu.h"
 #include "machina/exec.h"
+#include "machina/main-loop.h"
 #include "machina/memory.h"
 #include "machina/tcg.h"
 #include "../../accel/tcg/internal.h"
@@ -319,6 +320,28 @@ static void test_straight_line(void **state)
     assert_int_equal(tb_count(), 1);
 }
 
+static void test_singlestep(void **state)
+{
+    static const uint32_t prog[] = {
+        INSN(OP_ADD, 5), INSN(OP_ADD, 7), INSN(OP_HLT, 0),
+    };
+
+    (void)state;
+    put_prog(RAM_BASE, prog, 3);
+    run_until_halt(RAM_BASE);       /* caches a 3-insn TB */
+    fcpu->pc = RAM_BASE;
+    cpu->halted = false;
+    cpu->singlestep = 1;
+    assert_int_equal(cpu_exec(cpu), EXCP_DEBUG);
+    assert_int_equal(fcpu->pc, RAM_BASE + 4);
+    assert_int_equal(fcpu->acc, 12 + 5);
+    assert_int_equal(cpu_exec(cpu), EXCP_DEBUG);
+    assert_int_equal(fcpu->pc, RAM_BASE + 8);
+    assert_int_equal(fcpu->acc, 12 + 12);
+    cpu->singlestep = 0;
+    assert_int_equal(cpu_exec(cpu), EXCP_HLT);
+}
+
 static void test_chaining(void **state)
 {
     static const uint32_t prog[] = {
@@ -491,16 +514,75 @@ static void test_flush(void **state)
     assert_int_equal(fcpu->acc, 6);
 }
 
+static void sleep_ms(int ms)
+{
+    struct timespec ts = { ms / 1000, (ms % 1000) * 1000 * 1000L };
+
+    nanosleep(&ts, NULL);
+}
+
+/* Must run last: the vCPU thread owns the CPU from here on. */
+static void test_vcpu_thread(void **state)
+{
+    static const uint32_t prog[] = {
+        INSN(OP_ADD, 1), INSN(OP_LOOP, 0xffffff), INSN(OP_HLT, 0),
+    };
+    uint64_t a;
+    int i;
+
+    (void)state;
+    put_prog(RAM_BASE, prog, 3);
+    fcpu->pc = RAM_BASE;
+    fcpu->count = 1ULL << 32;
+    cpu->halted = false;
+    /* The VM is not running yet: the thread parks at once. */
+    tcg_start_vcpus();
+    sleep_ms(20);
+    assert_int_equal(fcpu->acc, 0);
+    vm_start();
+    for (i = 0; i < 200 && fcpu->acc == 0; i++) {
+        sleep_ms(5);
+    }
+    assert_true(fcpu->acc > 0);
+    tcg_pause_vcpus();
+    a = fcpu->acc;
+    sleep_ms(20);
+    assert_int_equal(fcpu->acc, a);
+    tcg_resume_vcpus();
+    for (i = 0; i < 200 && fcpu->acc == a; i++) {
+        sleep_ms(5);
+    }
+    assert_true(fcpu->acc > a);
+    /* An interrupt leaves the loop; the handler halts the CPU. */
+    fcpu->irq_pending = true;
+    cpu_interrupt(cpu, CPU_INTERRUPT_HARD);
+    for (i = 0; i < 200 && !cpu->halted; i++) {
+        sleep_ms(5);
+    }
+    assert_true(cpu->halted);
+    assert_int_equal(fcpu->nr_irq, 1);
+    /* A halted CPU sleeps until a kick brings work. */
+    fcpu->irq_pending = true;
+    cpu_interrupt(cpu, CPU_INTERRUPT_HARD);
+    for (i = 0; i < 200 && fcpu->nr_irq < 2; i++) {
+        sleep_ms(5);
+    }
+    assert_int_equal(fcpu->nr_irq, 2);
+    tcg_pause_vcpus();
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup(test_straight_line, setup),
+        cmocka_unit_test_setup(test_singlestep, setup),
         cmocka_unit_test_setup(test_chaining, setup),
         cmocka_unit_test_setup(test_indirect, setup),
         cmocka_unit_test_setup(test_exception_restore, setup),
         cmocka_unit_test_setup(test_self_modifying, setup),
         cmocka_unit_test_setup(test_interrupt, setup),
         cmocka_unit_test_setup(test_flush, setup),
+        cmocka_unit_test_setup(test_vcpu_thread, setup),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
