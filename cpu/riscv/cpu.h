@@ -71,6 +71,8 @@ typedef struct CPURISCVState {
     uint64_t stimecmp;          /* Sstc */
     uint64_t mhartid;
     uint64_t badaddr;           /* tval of the exception being raised */
+    /* Bits of the instruction calling a helper that may raise illegal */
+    uint64_t insn_bits;
     uint64_t mcycle_offset, minstret_offset;
 
     uint8_t pmpcfg[16];

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* RISC-V control and status registers (privileged spec 1.12, Sstc). */
 #include "cpu.h"
+#include "machina/main-loop.h"
 #include <inttypes.h>
 
 /* CSR numbers (privileged spec tables 2.2-2.5). */
@@ -101,7 +102,21 @@ static void stimecmp_arm(CPURISCVState *env, int64_t expire)
     }
 }
 
+/*
+ * Serialised with the machine lock: the timer callback (main loop) and
+ * CSR writes (vCPU thread) both get here, and an unserialised pair could
+ * delete the timer the other just armed and lose the interrupt.
+ */
+static void riscv_cpu_update_stimecmp_locked(CPURISCVState *env);
+
 void riscv_cpu_update_stimecmp(CPURISCVState *env)
+{
+    machine_lock();
+    riscv_cpu_update_stimecmp_locked(env);
+    machine_unlock();
+}
+
+static void riscv_cpu_update_stimecmp_locked(CPURISCVState *env)
 {
     uint64_t freq = env->time_freq ? env->time_freq : 10000000;
     uint64_t now, delta;
@@ -531,8 +546,10 @@ int riscv_csr_write(CPURISCVState *env, int csrno, uint64_t val)
         riscv_cpu_check_interrupts(env);
         break;
     case CSR_STIMECMP:
+        machine_lock();
         env->stimecmp = val;
-        riscv_cpu_update_stimecmp(env);
+        riscv_cpu_update_stimecmp_locked(env);
+        machine_unlock();
         break;
     case CSR_SATP: {
         RISCVConfig *cfg = env_cfg(env);

@@ -1,13 +1,14 @@
 /* SPDX-License-Identifier: MIT */
-/* F and D helpers on the host FPU (SSE via <fenv.h>), bit-exact RISC-V. */
+/* F and D helpers on the host FPU (SSE, MXCSR), bit-exact RISC-V. */
 #include "internals.h"
 #include <fenv.h>
+#include <float.h>
 #include <math.h>
 
 /*
  * Why the host FPU gives RISC-V results (unprivileged spec ch. 11/12):
  *  - x86-64 SSE rounds IEEE 754 binary32/64 in the MXCSR mode set by
- *    fesetround() and detects tininess after rounding, like RISC-V;
+ *    MXCSR and detects tininess after rounding, like RISC-V;
  *  - its exception flags map 1:1 onto NV/DZ/OF/UF/NX;
  *  - it propagates NaN payloads where RISC-V wants the canonical NaN, so
  *    every NaN result is replaced here;
@@ -24,7 +25,11 @@
 #define SIGN_S  0x80000000u
 #define SIGN_D  0x8000000000000000ull
 
+/* Keep an operand in place between the mode switch and the flag read */
 #define PIN(x) __asm__ volatile("" : "+m"(x))
+/* Same for a float/double in an SSE register (no spill to memory) */
+#define PINX(x) __asm__ volatile("" : "+x"(x))
+#define PINR(x) __asm__ volatile("" : "+r"(x))
 
 static inline float f32(uint32_t v)
 {
@@ -87,9 +92,49 @@ static inline bool snan_d(uint64_t v)
 
 /* ---- rounding mode and flags ---- */
 
-static const int host_mode[5] = {
-    FE_TONEAREST, FE_TOWARDZERO, FE_DOWNWARD, FE_UPWARD, FE_TONEAREST,
+/*
+ * x86-64 does all float/double arithmetic in SSE, so the MXCSR alone
+ * holds the rounding mode and the flags that matter.  glibc's
+ * feclearexcept()/fetestexcept() also save and reload the x87
+ * environment, which made them most of the cost of an FP instruction;
+ * here MXCSR is read with stmxcsr and written (ldmxcsr) only when it
+ * has to change.  Invariant between helpers: RNE, no flags pending
+ * (checked, not trusted, since other host code runs on this thread).
+ */
+#define MX_FLAGS   0x003fu     /* IE DE ZE OE UE PE */
+#define MX_RC      0x6000u     /* rounding control, bits 13-14 */
+#define MX_RC_SHIFT 13
+
+/* RISC-V rm (RNE RTZ RDN RUP RMM) -> MXCSR RC (RN=0 RD=1 RU=2 RZ=3) */
+static const uint32_t mx_mode[5] = { 0, 3, 1, 2, 0 };
+
+/* MXCSR exception bits 0..5 -> fflags; DE (bit 1) has no equivalent */
+static const uint8_t mx_to_fflags[64] = {
+#define MXF(i) ((((i) & 0x01) ? FFLAG_NV : 0) | \
+                (((i) & 0x04) ? FFLAG_DZ : 0) | \
+                (((i) & 0x08) ? FFLAG_OF : 0) | \
+                (((i) & 0x10) ? FFLAG_UF : 0) | \
+                (((i) & 0x20) ? FFLAG_NX : 0))
+#define MXF4(i) MXF(i), MXF((i) + 1), MXF((i) + 2), MXF((i) + 3)
+#define MXF16(i) MXF4(i), MXF4((i) + 4), MXF4((i) + 8), MXF4((i) + 12)
+    MXF16(0), MXF16(16), MXF16(32), MXF16(48),
+#undef MXF16
+#undef MXF4
+#undef MXF
 };
+
+static inline uint32_t mxcsr_read(void)
+{
+    uint32_t v;
+
+    __asm__ volatile("stmxcsr %0" : "=m"(v) : : "memory");
+    return v;
+}
+
+static inline void mxcsr_write(uint32_t v)
+{
+    __asm__ volatile("ldmxcsr %0" : : "m"(v) : "memory");
+}
 
 static int resolve_rm(CPURISCVState *env, uint64_t rm)
 {
@@ -100,46 +145,49 @@ static int resolve_rm(CPURISCVState *env, uint64_t rm)
     return rm <= RM_RMM ? (int)rm : RM_RNE;
 }
 
-static void fp_begin(int rm)
+/* Clear pending flags and select the mode; no write if already so. */
+static inline void fp_begin(int rm)
 {
-    feclearexcept(FE_ALL_EXCEPT);
-    if (host_mode[rm] != FE_TONEAREST) {
-        fesetround(host_mode[rm]);
+    uint32_t mx = mxcsr_read();
+    uint32_t want = (mx & ~(MX_FLAGS | MX_RC)) | (mx_mode[rm] << MX_RC_SHIFT);
+
+    if (mx != want) {
+        mxcsr_write(want);
     }
 }
 
-/* Read the host flags as fflags and go back to the default mode. */
-static int fp_end(int rm)
+/* Read the host flags as fflags and go back to RNE with none pending. */
+static inline int fp_end(int rm)
 {
-    int ex = fetestexcept(FE_ALL_EXCEPT);
-    int fl = 0;
+    uint32_t mx = mxcsr_read();
 
-    if (host_mode[rm] != FE_TONEAREST) {
-        fesetround(FE_TONEAREST);
+    (void)rm;
+    if (mx & (MX_FLAGS | MX_RC)) {
+        mxcsr_write(mx & ~(MX_FLAGS | MX_RC));
     }
-    if (ex & FE_INVALID) {
-        fl |= FFLAG_NV;
-    }
-    if (ex & FE_DIVBYZERO) {
-        fl |= FFLAG_DZ;
-    }
-    if (ex & FE_OVERFLOW) {
-        fl |= FFLAG_OF;
-    }
-    if (ex & FE_UNDERFLOW) {
-        fl |= FFLAG_UF;
-    }
-    if (ex & FE_INEXACT) {
-        fl |= FFLAG_NX;
-    }
-    return fl;
+    return mx_to_fflags[mx & MX_FLAGS];
+}
+
+/*
+ * Same for the x87 unit, used only by the rare RMM exactness check in
+ * extended precision (x87 has its own status word; RNE only).
+ */
+static void x87_begin(void)
+{
+    feclearexcept(FE_ALL_EXCEPT);
+}
+
+static bool x87_inexact(void)
+{
+    return fetestexcept(FE_INEXACT) != 0;
 }
 
 /* ---- arithmetic ---- */
 
 enum { OP_ADD, OP_SUB, OP_MUL, OP_DIV, OP_SQRT, OP_FMA };
 
-static float calc_s(int op, float a, float b, float c)
+static inline __attribute__((always_inline))
+float calc_s(int op, float a, float b, float c)
 {
     switch (op) {
     case OP_ADD:
@@ -157,7 +205,8 @@ static float calc_s(int op, float a, float b, float c)
     }
 }
 
-static double calc_d(int op, double a, double b, double c)
+static inline __attribute__((always_inline))
+double calc_d(int op, double a, double b, double c)
 {
     switch (op) {
     case OP_ADD:
@@ -204,17 +253,18 @@ static bool exact_x(int op, long double a, long double b, long double c,
                     long double *res)
 {
     long double r;
-    int fl;
+    bool inexact;
 
-    fp_begin(RM_RNE);
+    x87_begin();
     PIN(a);
     PIN(b);
     PIN(c);
     r = calc_x(op, a, b, c);
     PIN(r);
-    fl = fp_end(RM_RNE);
+    inexact = x87_inexact();
+    fp_begin(RM_RNE);           /* drop SSE flags fetestexcept may see */
     *res = r;
-    return !(fl & FFLAG_NX);
+    return !inexact;
 }
 
 /*
@@ -254,11 +304,11 @@ static float op_s_mode(int op, float a, float b, float c, int rm, int *fl)
     float r;
 
     fp_begin(rm);
-    PIN(a);
-    PIN(b);
-    PIN(c);
+    PINX(a);
+    PINX(b);
+    PINX(c);
     r = calc_s(op, a, b, c);
-    PIN(r);
+    PINX(r);
     *fl = fp_end(rm);
     return r;
 }
@@ -269,11 +319,11 @@ static double op_d_mode(int op, double a, double b, double c, int rm,
     double r;
 
     fp_begin(rm);
-    PIN(a);
-    PIN(b);
-    PIN(c);
+    PINX(a);
+    PINX(b);
+    PINX(c);
     r = calc_d(op, a, b, c);
-    PIN(r);
+    PINX(r);
     *fl = fp_end(rm);
     return r;
 }
@@ -284,11 +334,101 @@ static bool inf_times_zero(double a, double b)
     return (isinf(a) && b == 0) || (a == 0 && isinf(b));
 }
 
-static uint64_t op_s(CPURISCVState *env, int op, uint64_t ra, uint64_t rb,
-                     uint64_t rc, uint64_t rm_in)
+/*
+ * Fast path (the idea of QEMU's "hardfloat"): in RNE, the host default
+ * mode, with NX already accrued, an operation on zero/normal inputs
+ * whose result is finite and normal can raise at most NX, which is
+ * already set, so the host result is used without touching MXCSR.
+ * Inputs that could raise NV or DZ (x/0, sqrt of a negative) and
+ * results that may have overflowed or underflowed take the slow path.
+ */
+static inline bool zero_or_normal_s(uint32_t v)
+{
+    uint32_t e = (v >> 23) & 0xff;
+
+    return e != 0xff && (e != 0 || (v & 0x7fffffu) == 0);
+}
+
+static inline bool zero_or_normal_d(uint64_t v)
+{
+    uint64_t e = (v >> 52) & 0x7ff;
+
+    return e != 0x7ff && (e != 0 || (v & 0xfffffffffffffull) == 0);
+}
+
+static inline bool fast_in_s(int op, uint32_t a, uint32_t b, uint32_t c)
+{
+    if (!zero_or_normal_s(a)) {
+        return false;
+    }
+    switch (op) {
+    case OP_SQRT:
+        return !(a & SIGN_S) || a == SIGN_S;
+    case OP_DIV:
+        return zero_or_normal_s(b) && (b & ~SIGN_S) != 0;
+    case OP_FMA:
+        return zero_or_normal_s(b) && zero_or_normal_s(c);
+    default:
+        return zero_or_normal_s(b);
+    }
+}
+
+static inline bool fast_in_d(int op, uint64_t a, uint64_t b, uint64_t c)
+{
+    if (!zero_or_normal_d(a)) {
+        return false;
+    }
+    switch (op) {
+    case OP_SQRT:
+        return !(a & SIGN_D) || a == SIGN_D;
+    case OP_DIV:
+        return zero_or_normal_d(b) && (b & ~SIGN_D) != 0;
+    case OP_FMA:
+        return zero_or_normal_d(b) && zero_or_normal_d(c);
+    default:
+        return zero_or_normal_d(b);
+    }
+}
+
+/*
+ * A finite result above the smallest normal raised nothing but NX.  A
+ * tiny sum or difference is always exact (both inputs are multiples of
+ * the smallest subnormal), and so is the square root of zero.
+ */
+static inline bool fast_out(int op, bool finite, bool above_min)
+{
+    if (!finite) {
+        return false;
+    }
+    return above_min || op == OP_ADD || op == OP_SUB || op == OP_SQRT;
+}
+
+static uint64_t op_s_slow(CPURISCVState *env, int op, float a, float b,
+                          float c, int rm);
+static uint64_t op_d_slow(CPURISCVState *env, int op, double a, double b,
+                          double c, int rm);
+
+static inline __attribute__((always_inline))
+uint64_t op_s(CPURISCVState *env, int op, uint64_t ra, uint64_t rb,
+              uint64_t rc, uint64_t rm_in)
 {
     int rm = resolve_rm(env, rm_in);
     float a = f32(unbox_s(ra)), b = f32(unbox_s(rb)), c = f32(unbox_s(rc));
+
+    if (rm == RM_RNE && (env->fflags & FFLAG_NX) &&
+        fast_in_s(op, unbox_s(ra), unbox_s(rb), unbox_s(rc))) {
+        float r = calc_s(op, a, b, c);
+
+        if (fast_out(op, isfinite(r), __builtin_fabsf(r) > FLT_MIN)) {
+            return box_s(b32(r));
+        }
+    }
+    return op_s_slow(env, op, a, b, c, rm);
+}
+
+static uint64_t op_s_slow(CPURISCVState *env, int op, float a, float b,
+                          float c, int rm)
+{
     int fl, fl2;
     float r = op_s_mode(op, a, b, c, rm == RM_RMM ? RM_RNE : rm, &fl);
     uint32_t v;
@@ -307,11 +447,27 @@ static uint64_t op_s(CPURISCVState *env, int op, uint64_t ra, uint64_t rb,
     return box_s(nan_s(v) ? CANON_S : v);
 }
 
-static uint64_t op_d(CPURISCVState *env, int op, uint64_t ra, uint64_t rb,
-                     uint64_t rc, uint64_t rm_in)
+static inline __attribute__((always_inline))
+uint64_t op_d(CPURISCVState *env, int op, uint64_t ra, uint64_t rb,
+              uint64_t rc, uint64_t rm_in)
 {
     int rm = resolve_rm(env, rm_in);
     double a = f64(ra), b = f64(rb), c = f64(rc);
+
+    if (rm == RM_RNE && (env->fflags & FFLAG_NX) &&
+        fast_in_d(op, ra, rb, rc)) {
+        double r = calc_d(op, a, b, c);
+
+        if (fast_out(op, isfinite(r), __builtin_fabs(r) > DBL_MIN)) {
+            return b64(r);
+        }
+    }
+    return op_d_slow(env, op, a, b, c, rm);
+}
+
+static uint64_t op_d_slow(CPURISCVState *env, int op, double a, double b,
+                          double c, int rm)
+{
     int fl, fl2;
     double r = op_d_mode(op, a, b, c, rm == RM_RMM ? RM_RNE : rm, &fl);
     uint64_t v;
@@ -654,7 +810,7 @@ static float int_to_s(uint64_t a, int kind, int rm, int *fl)
     float r;
 
     fp_begin(rm);
-    PIN(a);
+    PINR(a);
     switch (kind) {
     case CVT_W:
         r = (float)(int32_t)a;
@@ -669,7 +825,7 @@ static float int_to_s(uint64_t a, int kind, int rm, int *fl)
         r = (float)a;
         break;
     }
-    PIN(r);
+    PINX(r);
     *fl = fp_end(rm);
     return r;
 }
@@ -679,7 +835,7 @@ static double int_to_d(uint64_t a, int kind, int rm, int *fl)
     double r;
 
     fp_begin(rm);
-    PIN(a);
+    PINR(a);
     switch (kind) {
     case CVT_W:
         r = (double)(int32_t)a;
@@ -694,15 +850,57 @@ static double int_to_d(uint64_t a, int kind, int rm, int *fl)
         r = (double)a;
         break;
     }
-    PIN(r);
+    PINX(r);
     *fl = fp_end(rm);
     return r;
+}
+
+/* True if the integer converts exactly (|value| <= 2^bits): no flags. */
+static bool int_exact(uint64_t a, int kind, int bits)
+{
+    uint64_t lim = 1ull << bits, mag;
+
+    switch (kind) {
+    case CVT_W:
+        mag = (int32_t)a < 0 ? -(uint64_t)(int64_t)(int32_t)a
+                            : (uint32_t)a;
+        break;
+    case CVT_WU:
+        mag = (uint32_t)a;
+        break;
+    case CVT_L:
+        mag = (int64_t)a < 0 ? -a : a;      /* INT64_MIN: 2^63 */
+        break;
+    default:
+        mag = a;
+        break;
+    }
+    return mag <= lim;
+}
+
+/* The integer as a double when int_exact() says no rounding happens. */
+static double int_to_d_exact(uint64_t a, int kind)
+{
+    switch (kind) {
+    case CVT_W:
+        return (int32_t)a;
+    case CVT_WU:
+        return (uint32_t)a;
+    case CVT_L:
+        return (int64_t)a;
+    default:
+        return a;
+    }
 }
 
 uint64_t helper_fcvt_from_int_s(CPUState *cs, uint64_t a, uint64_t kind_rm)
 {
     CPURISCVState *env = cpu_env(cs);
     int kind = kind_rm & 3, rm = resolve_rm(env, kind_rm >> 8), fl, fl2;
+
+    if (int_exact(a, kind, 24)) {
+        return box_s(b32((float)int_to_d_exact(a, kind)));
+    }
     float r = int_to_s(a, kind, rm == RM_RMM ? RM_RNE : rm, &fl);
 
     if (rm == RM_RMM && (fl & FFLAG_NX)) {
@@ -717,6 +915,11 @@ uint64_t helper_fcvt_from_int_d(CPUState *cs, uint64_t a, uint64_t kind_rm)
 {
     CPURISCVState *env = cpu_env(cs);
     int kind = kind_rm & 3, rm = resolve_rm(env, kind_rm >> 8), fl, fl2;
+
+    /* Exact conversions (all 32-bit ones) ignore rm and raise nothing. */
+    if (int_exact(a, kind, 53)) {
+        return b64(int_to_d_exact(a, kind));
+    }
     double r = int_to_d(a, kind, rm == RM_RMM ? RM_RNE : rm, &fl);
 
     if (rm == RM_RMM && (fl & FFLAG_NX)) {
@@ -732,9 +935,9 @@ static float d_to_s(double d, int rm, int *fl)
     float r;
 
     fp_begin(rm);
-    PIN(d);
+    PINX(d);
     r = (float)d;
-    PIN(r);
+    PINX(r);
     *fl = fp_end(rm);
     return r;
 }

@@ -142,6 +142,11 @@ void gen_set_gpri(DisasContext *ctx, int reg, int64_t val);
 /* FP register writes also mark mstatus.FS dirty. */
 void gen_set_fpr(DisasContext *ctx, int reg, TCGv val);
 void gen_mark_fs_dirty(DisasContext *ctx);
+/*
+ * Store the current instruction's bits in env->insn_bits: call before a
+ * helper that may raise an illegal-instruction exception (its tval).
+ */
+void gen_save_insn_bits(DisasContext *ctx);
 /* Validate rm (5/6 reserved; 7 -> check frm at run time).  false: illegal */
 bool gen_check_rm(DisasContext *ctx, int rm);
 

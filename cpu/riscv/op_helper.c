@@ -8,8 +8,11 @@
 
 static NORETURN void raise_illegal(CPURISCVState *env, uintptr_t ra)
 {
-    /* We do not have the instruction bits here: tval = 0 is allowed. */
-    riscv_raise_exception(env, RISCV_EXCP_ILLEGAL_INST, 0, ra);
+    /*
+     * tval = the faulting instruction (privileged spec 3.1.16), stored by
+     * the translator just before the helper call (gen_save_insn_bits).
+     */
+    riscv_raise_exception(env, RISCV_EXCP_ILLEGAL_INST, env->insn_bits, ra);
 }
 
 uint64_t helper_csrr(CPUState *cs, uint64_t csr)

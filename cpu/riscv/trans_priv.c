@@ -5,6 +5,7 @@
 static bool gen_xret(DisasContext *ctx, const TCGHelperInfo *h)
 {
     /* The helper checks TSR etc. and returns the new pc. */
+    gen_save_insn_bits(ctx);
     tcg_gen_call1(h, cpu_pc, gen_env());
     /*
      * Return to the loop rather than chain: the new mode may have
@@ -31,6 +32,7 @@ bool trans_wfi(DisasContext *ctx, const RVArgs *a)
 {
     /* Resume after the wfi; the helper decides about TW and halting. */
     tcg_gen_movi_i64(cpu_pc, ctx->pc_next);
+    gen_save_insn_bits(ctx);
     tcg_gen_call1(&helper_info_wfi, NULL, gen_env());
     gen_exit_after(ctx);
     return true;
@@ -39,6 +41,7 @@ bool trans_wfi(DisasContext *ctx, const RVArgs *a)
 bool trans_sfence_vma(DisasContext *ctx, const RVArgs *a)
 {
     REQUIRE(has_ext(ctx, 'S') && ctx->priv >= PRV_S);
+    gen_save_insn_bits(ctx);
     tcg_gen_call3(&helper_info_sfence_vma, NULL, gen_env(),
                   get_gpr(ctx, a->rs1), get_gpr(ctx, a->rs2));
     gen_exit_after(ctx);

@@ -402,6 +402,7 @@ GEN_ZBS(bext)
 static bool gen_cbo_check(DisasContext *ctx, const RVArgs *a, int inval)
 {
     REQUIRE_CFG(ctx, ext_zicbom);
+    gen_save_insn_bits(ctx);
     tcg_gen_call3(&helper_info_cbo_check, NULL, gen_env(),
                   get_gpr(ctx, a->rs1), tcg_constant_i64(inval));
     return true;
@@ -425,6 +426,7 @@ bool trans_cbo_inval(DisasContext *ctx, const RVArgs *a)
 bool trans_cbo_zero(DisasContext *ctx, const RVArgs *a)
 {
     REQUIRE_CFG(ctx, ext_zicboz);
+    gen_save_insn_bits(ctx);
     tcg_gen_call2(&helper_info_cbo_zero, NULL, gen_env(),
                   get_gpr(ctx, a->rs1));
     return true;

@@ -11,6 +11,7 @@ static bool gen_csr_read(DisasContext *ctx, const RVArgs *a)
 {
     TCGv old = temp_new();
 
+    gen_save_insn_bits(ctx);
     tcg_gen_call2(&helper_info_csrr, old, gen_env(),
                   tcg_constant_i64(a->csr));
     gen_set_gpr(ctx, a->rd, old);
@@ -24,6 +25,7 @@ static bool gen_csr_rw(DisasContext *ctx, const RVArgs *a, TCGv src,
 {
     TCGv old = temp_new();
 
+    gen_save_insn_bits(ctx);
     tcg_gen_call4(&helper_info_csrrw, old, gen_env(),
                   tcg_constant_i64(a->csr), src, mask);
     gen_set_gpr(ctx, a->rd, old);

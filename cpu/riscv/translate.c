@@ -122,6 +122,12 @@ void gen_mark_fs_dirty(DisasContext *ctx)
     ctx->fs = 3;
 }
 
+void gen_save_insn_bits(DisasContext *ctx)
+{
+    tcg_gen_st_i64(tcg_constant_i64(ctx->insn), gen_env(),
+                   ENV_OFFSET(insn_bits));
+}
+
 void gen_set_fpr(DisasContext *ctx, int reg, TCGv val)
 {
     gen_mark_fs_dirty(ctx);
@@ -228,6 +234,24 @@ static void translate_one(DisasContext *ctx)
     }
 }
 
+/*
+ * Room a single instruction may need: interned constants and temps
+ * (the widest helpers and AMOs use a few dozen) and labels, plus the
+ * TB epilogue.  Checked before each instruction after the first, so a
+ * long straight-line block ends its TB early instead of aborting TCG.
+ * tcg_optimize() interns a new constant for each op it folds, so every
+ * op emitted so far counts against the temp budget as well.
+ */
+#define TB_TEMP_HEADROOM  64
+#define TB_LABEL_HEADROOM 16
+
+static bool tcg_nearly_full(void)
+{
+    return tcg_ctx->nb_temps + tcg_ctx->nb_ops >
+               TCG_MAX_TEMPS - TB_TEMP_HEADROOM ||
+           tcg_ctx->nb_labels > TCG_MAX_LABELS - TB_LABEL_HEADROOM;
+}
+
 /* Would the instruction at pc extend past its page? (not for the first) */
 static bool insn_crosses_page(DisasContext *ctx, uint64_t pc)
 {
@@ -274,7 +298,7 @@ void riscv_translate(CPUState *cs, TranslationBlock *tb, int max_insns)
         }
         ctx->pc = ctx->pc_next;
         if (n >= max_insns || (ctx->pc & TARGET_PAGE_MASK) != page ||
-            insn_crosses_page(ctx, ctx->pc)) {
+            insn_crosses_page(ctx, ctx->pc) || tcg_nearly_full()) {
             ctx->is_jmp = DISAS_TOO_MANY;
             break;
         }
