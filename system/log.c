@@ -175,6 +175,28 @@ static void disas_hex(enum disas_arch arch, const uint8_t *p, size_t size,
     }
 }
 
+/* RISC-V without capstone support: the built-in disassembler. */
+static void disas_riscv(const uint8_t *p, size_t size, uint64_t addr)
+{
+    FILE *f = log_out();
+    size_t off = 0;
+    char text[128];
+
+    while (off < size) {
+        int len = riscv_disas_insn(text, sizeof(text), p + off, size - off,
+                                   addr + off);
+        char hex[9];
+
+        if (len <= 0) {
+            break;
+        }
+        snprintf(hex, sizeof(hex), "%0*" PRIx64, len * 2,
+                 ldn_le(p + off, len));
+        fprintf(f, "0x%016" PRIx64 ":  %-8s  %s\n", addr + off, hex, text);
+        off += len;
+    }
+}
+
 #ifdef CONFIG_CAPSTONE
 static bool disas_capstone(enum disas_arch arch, const uint8_t *code,
                            size_t size, uint64_t addr)
@@ -246,11 +268,15 @@ void log_disas(enum disas_arch arch, const void *code, size_t size,
 {
     pthread_mutex_lock(&log_lock);
 #ifdef CONFIG_CAPSTONE
-    if (!disas_capstone(arch, code, size, addr)) {
+    if (disas_capstone(arch, code, size, addr)) {
+        pthread_mutex_unlock(&log_lock);
+        return;
+    }
+#endif
+    if (arch == DISAS_RISCV64) {
+        disas_riscv(code, size, addr);
+    } else {
         disas_hex(arch, code, size, addr);
     }
-#else
-    disas_hex(arch, code, size, addr);
-#endif
     pthread_mutex_unlock(&log_lock);
 }

@@ -55,6 +55,13 @@ extern const char *prog_name;
 
 /* Disassemble guest or host code with capstone into log_file. */
 enum disas_arch { DISAS_RISCV64, DISAS_AARCH64, DISAS_X86_64 };
+/*
+ * RISC-V disassembler (cpu/riscv/disas.c), used when capstone lacks
+ * RISC-V: one instruction at code (avail bytes) into buf; returns its
+ * length in bytes.
+ */
+int riscv_disas_insn(char *buf, size_t size, const uint8_t *code,
+                     size_t avail, uint64_t pc);
 void log_disas(enum disas_arch arch, const void *code, size_t size,
                uint64_t addr);
 

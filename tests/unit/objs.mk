@@ -11,3 +11,4 @@ unit-tests += test-tcg-exec
 unit-tests += test-memory
 unit-tests += test-options
 unit-tests += test-loader
+unit-tests += test-riscv-disas
