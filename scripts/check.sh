@@ -29,7 +29,7 @@ scripts/install-deps.sh || fail "install-deps (see message above)"
 
 step "guest images"
 if ! scripts/fetch-images.sh riscv64 >"$LOG/fetch.log" 2>&1; then
-    skip "image download failed, image tests will skip (see $LOG/fetch.log)"
+    fail "guest image download (see $LOG/fetch.log)"
 fi
 cat "$LOG/fetch.log" 2>/dev/null | grep -v '^fetch-images' || true
 
