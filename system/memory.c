@@ -626,6 +626,10 @@ MemTxResult address_space_write(AddressSpace *as, hwaddr addr,
         }
         return res;
     }
+    if (r->mr->type == MR_RAM && memory_ram_write_notify) {
+        /* Not a CPU store through the TLB: drop code translated there. */
+        memory_ram_write_notify(addr, size);
+    }
     return memory_region_dispatch_write(r->mr, r->offset + off, val, size);
 }
 
