@@ -5,11 +5,11 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh
-scripts/fetch-images.sh
+scripts/fetch-images.sh riscv64
 [ -f build/config.mak ] || (mkdir -p build && cd build && ../configure)
 make -j"$(nproc)" all
 cache=${MACHINA_CACHE:-$HOME/.cache/machina}
-di=$cache/debian-installer-riscv64
+di=$cache/riscv64/installer
 exec build/machina-system-riscv64 -M virt -m 1G -smp "${SMP:-2}" -nographic \
     -kernel "$di/linux" -initrd "$di/initrd.gz" \
     -append "console=ttyS0 ${APPEND:-}"
