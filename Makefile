@@ -24,7 +24,8 @@ endif
 obj-y :=
 unit-tests :=
 include system/objs.mk chardev/objs.mk tcg/objs.mk accel/tcg/objs.mk \
-        cpu/riscv/objs.mk hw/objs.mk tests/unit/objs.mk
+        cpu/riscv/objs.mk hw/objs.mk block/objs.mk monitor/objs.mk \
+        gdbstub/objs.mk net/objs.mk tests/unit/objs.mk
 
 objs := $(addprefix $(BUILD)/,$(obj-y))
 main-obj := $(BUILD)/system/main.o

@@ -220,6 +220,20 @@ static int shutdown_cause;              /* atomic ShutdownCause */
 static int shutdown_status;
 static int reset_requested;             /* atomic */
 static volatile sig_atomic_t signal_received;
+static RunstateEventHook *runstate_hook;
+
+void runstate_set_event_hook(RunstateEventHook *hook)
+{
+    runstate_hook = hook;
+}
+
+static void runstate_event(const char *event, bool guest)
+{
+    /* Only the main-loop thread (machine lock held) reports events. */
+    if (runstate_hook && machine_lock_held()) {
+        runstate_hook(event, guest);
+    }
+}
 
 void request_shutdown(ShutdownCause cause, int exit_status)
 {
@@ -269,6 +283,7 @@ void vm_stop(void)
     tcg_pause_vcpus();
     machine_lock_reacquire(depth);
     clock_virtual_stop();
+    runstate_event("STOP", false);
 }
 
 void vm_start(void)
@@ -278,6 +293,7 @@ void vm_start(void)
     }
     clock_virtual_start();
     tcg_resume_vcpus();
+    runstate_event("RESUME", false);
 }
 
 static void do_reset(void)
@@ -296,6 +312,7 @@ static void do_reset(void)
     tcg_pause_vcpus();
     machine_lock_reacquire(depth);
     ms->type->reset(ms);
+    runstate_event("RESET", false);
     if (runstate_is_running()) {
         depth = machine_lock_release_all();
         tcg_resume_vcpus();
@@ -452,6 +469,12 @@ void main_loop_run(void)
                 h.write_cb(h.opaque);
             }
         }
+    }
+    {
+        int cause = __atomic_load_n(&shutdown_cause, __ATOMIC_SEQ_CST);
+
+        runstate_event("SHUTDOWN", cause == SHUTDOWN_GUEST_POWEROFF ||
+                                   cause == SHUTDOWN_GUEST_PANIC);
     }
     machine_unlock();
     free(pfd);

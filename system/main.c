@@ -1,10 +1,15 @@
 /* SPDX-License-Identifier: MIT */
 /* main(): QEMU-compatible command line, machine creation, main loop. */
+#include "machina/block.h"
 #include "machina/chardev.h"
+#include "machina/device.h"
 #include "machina/exec.h"
+#include "machina/gdbstub.h"
 #include "machina/log.h"
 #include "machina/machine.h"
 #include "machina/main-loop.h"
+#include "machina/monitor.h"
+#include "machina/net.h"
 #include "machina/options.h"
 #include <inttypes.h>
 #include <stdio.h>
@@ -21,11 +26,26 @@ typedef struct Config {
     const char *mem;
     const char *smp;
     bool start_paused;
+    const char *gdb;            /* -s / -gdb: gdbstub listen spec */
     bool nographic;
     const char *serial[MAX_SERIAL];
     int nr_serial;
     const char **chardevs;
     int nr_chardevs;
+    const char **drives;        /* -drive, in order */
+    int nr_drives;
+    const char **devices;       /* -device, in order */
+    int nr_devices;
+    const char **netdevs;       /* -netdev, in order */
+    int nr_netdevs;
+    const char **nics;          /* -nic, in order */
+    int nr_nics;
+    /* -monitor / -mon / -qmp, in order; "none" disables the default. */
+    const char *monitors[MAX_SERIAL];
+    int nr_monitors;
+    bool no_monitor;
+    const char *qmps[MAX_SERIAL];
+    int nr_qmps;
 } Config;
 
 static void usage(void)
@@ -49,14 +69,28 @@ static void usage(void)
            "                   tcp:HOST:PORT[,server=on][,wait=off],\n"
            "                   unix:PATH[,server=on], chardev:ID\n"
            "  -chardev BACKEND,id=ID[,...]  stdio, file, pty, socket, null\n"
+           "  -drive file=F[,format=raw][,if=virtio|none][,id=ID]\n"
+           "         [,readonly=on][,snapshot=on][,cache=M]  disk image\n"
+           "  -device NAME[,prop=val...]  add a device (-device help)\n"
+           "Network:\n"
+           "  -netdev user,id=ID[,net=A/N][,host=A][,dns=A][,dhcpstart=A]\n"
+           "         [,hostfwd=[tcp|udp]:[HADDR]:HPORT-[GADDR]:GPORT]"
+           "[,restrict=on]\n"
+           "  -netdev tap,id=ID,ifname=NAME,script=no\n"
+           "  -nic user|tap[,model=e1000|virtio-net-pci|virtio-net-device]"
+           "\n         [,mac=MAC][,backend options]  backend plus NIC\n"
            "  -nographic       no display; serial and monitor on stdio\n"
            "  -display none    no display\n"
-           "  -monitor SPEC    (not yet supported)\n"
+           "  -monitor SPEC    HMP on SPEC: stdio, tcp:..., unix:..., none;\n"
+           "                   -mon chardev=ID for a -chardev\n"
+           "  -qmp SPEC        QMP server: tcp:HOST:PORT,server=on,wait=off\n"
+           "                   or unix:PATH,server=on,wait=off\n"
            "Debugging:\n"
            "  -d ITEM,...      log items (-d help lists)\n"
            "  -D FILE          log to FILE instead of stderr\n"
            "  -S               do not start CPUs at start-up\n"
-           "  -s, -gdb DEV     gdb server (not yet supported)\n"
+           "  -s               gdb server on tcp::1234 (127.0.0.1)\n"
+           "  -gdb tcp:[HOST]:PORT  gdb server on PORT\n"
            "  -no-reboot       exit instead of rebooting\n"
            "Other:\n"
            "  -version         print version and exit\n"
@@ -69,7 +103,8 @@ static void usage(void)
 static const char *const opts_with_arg[] = {
     "M", "machine", "m", "smp", "cpu", "bios", "kernel", "initrd",
     "append", "dtb", "serial", "chardev", "display", "d", "D", "L", "gdb",
-    "accel", "monitor",
+    "accel", "monitor", "qmp", "mon", "drive", "device",
+    "netdev", "nic",
 };
 
 static bool takes_arg(const char *name)
@@ -265,6 +300,22 @@ static void parse_args(int argc, char **argv, Config *cfg, MachineState *ms)
                       MAX_SERIAL);
             }
             cfg->serial[cfg->nr_serial++] = arg;
+        } else if (!strcmp(name, "drive")) {
+            cfg->drives = mc_realloc(cfg->drives, (cfg->nr_drives + 1) *
+                                     sizeof(*cfg->drives));
+            cfg->drives[cfg->nr_drives++] = arg;
+        } else if (!strcmp(name, "netdev")) {
+            cfg->netdevs = mc_realloc(cfg->netdevs, (cfg->nr_netdevs + 1) *
+                                      sizeof(*cfg->netdevs));
+            cfg->netdevs[cfg->nr_netdevs++] = arg;
+        } else if (!strcmp(name, "nic")) {
+            cfg->nics = mc_realloc(cfg->nics, (cfg->nr_nics + 1) *
+                                   sizeof(*cfg->nics));
+            cfg->nics[cfg->nr_nics++] = arg;
+        } else if (!strcmp(name, "device")) {
+            cfg->devices = mc_realloc(cfg->devices, (cfg->nr_devices + 1) *
+                                      sizeof(*cfg->devices));
+            cfg->devices[cfg->nr_devices++] = arg;
         } else if (!strcmp(name, "chardev")) {
             cfg->chardevs = mc_realloc(cfg->chardevs,
                                        (cfg->nr_chardevs + 1) *
@@ -295,8 +346,10 @@ static void parse_args(int argc, char **argv, Config *cfg, MachineState *ms)
             no_reboot = true;
         } else if (!strcmp(name, "S")) {
             cfg->start_paused = true;
-        } else if (!strcmp(name, "s") || !strcmp(name, "gdb")) {
-            warn_report("gdbstub not yet supported");
+        } else if (!strcmp(name, "s")) {
+            cfg->gdb = "tcp::1234";
+        } else if (!strcmp(name, "gdb")) {
+            cfg->gdb = strcmp(arg, "none") ? arg : NULL;
         } else if (!strcmp(name, "accel")) {
             Opts o;
             if (opts_parse(&o, arg, "accel") < 0 || !opts_get(&o, "accel")) {
@@ -304,8 +357,23 @@ static void parse_args(int argc, char **argv, Config *cfg, MachineState *ms)
             }
             ms->accel = mc_strdup(opts_get(&o, "accel"));
             opts_free(&o);
-        } else if (!strcmp(name, "monitor")) {
-            warn_report("-monitor %s: monitor not yet supported", arg);
+        } else if (!strcmp(name, "monitor") || !strcmp(name, "mon")) {
+            if (!strcmp(arg, "none")) {
+                cfg->no_monitor = true;
+            } else if (cfg->nr_monitors == MAX_SERIAL) {
+                fatal("%s %s: too many monitors", opt, arg);
+            } else {
+                /* -mon chardev=ID[,mode=readline] names a -chardev. */
+                if (!strcmp(name, "mon") && strncmp(arg, "chardev=", 8)) {
+                    fatal("-mon %s: expected chardev=ID", arg);
+                }
+                cfg->monitors[cfg->nr_monitors++] = arg;
+            }
+        } else if (!strcmp(name, "qmp")) {
+            if (cfg->nr_qmps == MAX_SERIAL) {
+                fatal("-qmp %s: too many QMP servers", arg);
+            }
+            cfg->qmps[cfg->nr_qmps++] = arg;
         } else if (!strcmp(name, "version")) {
             printf("Machina emulator version " MACHINA_VERSION "\n");
             exit(0);
@@ -315,6 +383,132 @@ static void parse_args(int argc, char **argv, Config *cfg, MachineState *ms)
         } else {
             fatal("%s: invalid option", opt);
         }
+    }
+}
+
+/* Human monitors: -monitor/-mon, and the mux of -nographic/mon:stdio. */
+static void create_monitors(Config *cfg, MachineState *ms)
+{
+    bool stdio_taken = false;
+
+    for (int i = 0; i < cfg->nr_monitors; i++) {
+        const char *spec = cfg->monitors[i];
+        Chardev *chr;
+
+        if (!strncmp(spec, "chardev=", 8)) {
+            char id[64];
+
+            snprintf(id, sizeof(id), "%.*s", (int)strcspn(spec + 8, ","),
+                     spec + 8);
+            if (strstr(spec, "mode=control")) {
+                fatal("-mon %s: QMP on a chardev is not supported; "
+                      "use -qmp", spec);
+            }
+            chr = chardev_find(id);
+            if (!chr) {
+                fatal("-mon %s: no chardev '%s'", spec, id);
+            }
+        } else if ((!strcmp(spec, "stdio") || !strcmp(spec, "mon:stdio")) &&
+                   ms->nr_serial && ms->serial[0] &&
+                   !strcmp(ms->serial[0]->driver, "mux")) {
+            /* The terminal already belongs to serial0's mux: share it. */
+            chr = ms->serial[0];
+            stdio_taken = true;
+        } else {
+            char label[32];
+
+            snprintf(label, sizeof(label), "monitor%d", i);
+            chr = chardev_new_from_spec(spec, label);
+            if (!chr) {
+                exit(1);
+            }
+        }
+        monitor_init_hmp(chr);
+    }
+    if (cfg->no_monitor || stdio_taken) {
+        return;
+    }
+    for (int i = 0; i < ms->nr_serial; i++) {
+        bool mon_spec = i < cfg->nr_serial &&
+                        !strncmp(cfg->serial[i], "mon:", 4);
+        bool dflt = cfg->nographic && cfg->nr_monitors == 0 &&
+                    cfg->nr_serial == 0 && i == 0;
+
+        if ((mon_spec || dflt) && ms->serial[i] &&
+            !strcmp(ms->serial[i]->driver, "mux")) {
+            monitor_init_hmp(ms->serial[i]);
+            return;
+        }
+    }
+}
+
+/* -netdev backends and -nic requests, before -device looks them up. */
+static void create_netdevs(Config *cfg)
+{
+    for (int i = 0; i < cfg->nr_netdevs; i++) {
+        if (!netdev_new_from_opts(cfg->netdevs[i])) {
+            exit(1);
+        }
+    }
+    for (int i = 0; i < cfg->nr_nics; i++) {
+        if (net_nic_add_from_opts(cfg->nics[i]) < 0) {
+            exit(1);
+        }
+    }
+}
+
+/* -drive images: opened before the machine, which may attach them. */
+static void create_drives(Config *cfg)
+{
+    for (int i = 0; i < cfg->nr_drives; i++) {
+        if (!drive_new(cfg->drives[i])) {
+            exit(1);
+        }
+    }
+}
+
+/* -device NAME,prop=val: after machine init, so buses exist (as QEMU). */
+static void create_devices(Config *cfg)
+{
+    for (int i = 0; i < cfg->nr_devices; i++) {
+        const char *driver;
+        DeviceState *dev;
+        Opts o;
+
+        if (opts_parse(&o, cfg->devices[i], "driver") < 0 ||
+            !(driver = opts_get(&o, "driver"))) {
+            fatal("-device %s: invalid option syntax", cfg->devices[i]);
+        }
+        if (!strcmp(driver, "help") || !strcmp(driver, "?")) {
+            device_type_print_list(stdout);
+            exit(0);
+        }
+        if (!device_type_find(driver) ||
+            !device_type_find(driver)->user_creatable) {
+            fatal("-device %s: unknown device '%s'", cfg->devices[i],
+                  driver);
+        }
+        dev = device_new(driver);
+        if (!dev) {
+            exit(1);
+        }
+        for (int k = 0; k < o.nr; k++) {
+            const char *key = o.pairs[k].key;
+
+            if (!strcmp(key, "driver")) {
+                continue;
+            }
+            if (!strcmp(key, "id")) {
+                free(dev->id);
+                dev->id = mc_strdup(o.pairs[k].val);
+            } else if (device_set_prop(dev, key, o.pairs[k].val) < 0) {
+                exit(1);
+            }
+        }
+        if (device_realize(dev) < 0) {
+            exit(1);
+        }
+        opts_free(&o);
     }
 }
 
@@ -397,10 +591,22 @@ int main(int argc, char **argv)
 
     main_loop_init();
     create_chardevs(&cfg, ms);
+    create_netdevs(&cfg);
+    create_drives(&cfg);
     tcg_exec_init(TCG_CODE_BUFFER_SIZE);
     current_machine = ms;
     t->init(ms);
+    create_devices(&cfg);
     t->reset(ms);
+    create_monitors(&cfg, ms);
+    for (int i = 0; i < cfg.nr_qmps; i++) {
+        if (monitor_init_qmp(cfg.qmps[i]) < 0) {
+            exit(1);
+        }
+    }
+    if (cfg.gdb && gdbserver_start(cfg.gdb) < 0) {
+        exit(1);
+    }
     if (!cfg.start_paused) {
         vm_start();
     }
@@ -410,6 +616,7 @@ int main(int argc, char **argv)
     status = main_loop_exit_status();
     vm_stop();
     chardev_cleanup_all();
+    blk_close_all();
     fflush(stdout);
     if (log_file) {
         fflush(log_file);

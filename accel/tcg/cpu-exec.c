@@ -56,6 +56,11 @@ static bool cpu_handle_exception(CPUState *cpu, int *ret)
     log_mask_printf(LOG_INT, "cpu %d: exception %d\n", cpu->cpu_index, excp);
     cpu->ops->do_exception(cpu);
     cpu->exception_index = EXCP_NONE;
+    if (cpu->singlestep) {
+        /* A step that traps ends at the first insn of the handler. */
+        *ret = EXCP_DEBUG;
+        return true;
+    }
     return false;
 }
 
@@ -81,7 +86,9 @@ static bool cpu_handle_interrupt(CPUState *cpu, TranslationBlock **last_tb)
             cpu_reset_interrupt(cpu, CPU_INTERRUPT_EXITTB);
             *last_tb = NULL;
         }
-        if ((ir & CPU_INTERRUPT_HARD) && cpu->ops->exec_interrupt &&
+        /* gdb single steps run with interrupts masked, as in QEMU. */
+        if ((ir & CPU_INTERRUPT_HARD) && !cpu->singlestep &&
+            cpu->ops->exec_interrupt &&
             cpu->ops->exec_interrupt(cpu)) {
             log_mask_printf(LOG_INT, "cpu %d: interrupt taken\n",
                             cpu->cpu_index);
@@ -140,6 +147,7 @@ static int cpu_exec_loop(CPUState *cpu)
         last_tb = NULL;
         for (;;) {
             TranslationBlock *tb;
+            bool stepped;
             uintptr_t r;
 
             if (cpu_handle_interrupt(cpu, &last_tb)) {
@@ -166,6 +174,7 @@ static int cpu_exec_loop(CPUState *cpu)
 
             last_tb = (TranslationBlock *)(r & ~(uintptr_t)TB_EXIT_MASK);
             tb_exit = (int)(r & TB_EXIT_MASK);
+            stepped = !(last_tb && tb_exit == TB_EXIT_REQUESTED);
             if (last_tb && tb_exit == TB_EXIT_REQUESTED) {
                 /*
                  * The check at entry of last_tb fired: none of it ran.
@@ -180,7 +189,8 @@ static int cpu_exec_loop(CPUState *cpu)
             } else if (!last_tb || tb_exit > TB_EXIT_IDX1) {
                 last_tb = NULL;     /* plain exit: nothing to chain */
             }
-            if (cpu->singlestep) {
+            if (cpu->singlestep && stepped) {
+                /* One insn ran (an entry exit ran none: retry it). */
                 cpu->exception_index = EXCP_DEBUG;
                 break;
             }

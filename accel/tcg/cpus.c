@@ -19,6 +19,7 @@
 #define IDLE_WAIT_NS    (100 * 1000 * 1000) /* safety net for lost kicks */
 
 CPUState *first_cpu;
+void (*cpu_debug_handler)(CPUState *cpu);
 static CPUState **cpu_list_tail = &first_cpu;
 int accel_nr_cpus;
 static AccelCPUState accel_cpus[ACCEL_MAX_CPUS];
@@ -216,6 +217,14 @@ static void *vcpu_thread_fn(void *arg)
             if (r == EXCP_DEBUG) {
                 log_mask_printf(LOG_INT, "cpu %d: debug exception\n",
                                 cpu->cpu_index);
+                if (cpu_debug_handler) {
+                    /* Stop every vCPU now; the debugger resumes them. */
+                    pthread_mutex_lock(&vcpu_mutex);
+                    pause_requested = true;
+                    pthread_mutex_unlock(&vcpu_mutex);
+                    cpu_debug_handler(cpu);
+                    break;
+                }
             }
         }
         if (!ran) {

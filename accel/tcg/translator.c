@@ -7,6 +7,7 @@
 #include "machina/tcg.h"
 #include "internal.h"
 
+#include <errno.h>
 #include <inttypes.h>
 
 /* Target of the exit-request branch of the TB being translated. */
@@ -139,4 +140,85 @@ uint32_t translator_lduw(CPUState *cpu, TranslationBlock *tb, vaddr pc)
 uint32_t translator_ldl(CPUState *cpu, TranslationBlock *tb, vaddr pc)
 {
     return (uint32_t)translator_ld(cpu, tb, pc, 4);
+}
+
+/* ---- gdb breakpoints and single step ---- */
+
+bool translator_breakpoint_here(CPUState *cpu, vaddr pc)
+{
+    for (int i = 0; i < cpu->nb_breakpoints; i++) {
+        if (cpu->breakpoints[i] == pc) {
+            return true;
+        }
+    }
+    return false;
+}
+
+void helper_debug(CPUState *cpu)
+{
+    cpu->exception_index = EXCP_DEBUG;
+    cpu_loop_exit(cpu);
+}
+
+static const TCGHelperInfo helper_info_debug = {
+    .func = (void *)helper_debug,
+    .name = "debug",
+    .flags = 0,
+    .nargs = 1,
+    .has_ret = false,
+};
+
+void translator_gen_debug(void)
+{
+    tcg_gen_call1(&helper_info_debug, NULL, tcg_ctx->env);
+}
+
+/* Drop the TBs that hold pc so the next translation sees the change. */
+static void breakpoint_invalidate(CPUState *cpu, vaddr pc)
+{
+    hwaddr phys = (hwaddr)-1;
+
+    if (cpu->ops->get_phys_page_debug) {
+        phys = cpu->ops->get_phys_page_debug(cpu, pc & TARGET_PAGE_MASK);
+    }
+    if (phys == (hwaddr)-1) {
+        /* Not mapped now: it may be later, under any mapping. */
+        tb_flush(cpu);
+        return;
+    }
+    phys |= pc & ~TARGET_PAGE_MASK;
+    tb_invalidate_phys_range(phys, phys + 1);
+    tb_jmp_cache_clear(cpu);
+}
+
+int cpu_breakpoint_insert(CPUState *cpu, vaddr pc)
+{
+    if (translator_breakpoint_here(cpu, pc)) {
+        return 0;
+    }
+    if (cpu->nb_breakpoints >= CPU_MAX_BREAKPOINTS) {
+        return -ENOSPC;
+    }
+    cpu->breakpoints[cpu->nb_breakpoints++] = pc;
+    breakpoint_invalidate(cpu, pc);
+    return 0;
+}
+
+int cpu_breakpoint_remove(CPUState *cpu, vaddr pc)
+{
+    for (int i = 0; i < cpu->nb_breakpoints; i++) {
+        if (cpu->breakpoints[i] == pc) {
+            cpu->breakpoints[i] = cpu->breakpoints[--cpu->nb_breakpoints];
+            breakpoint_invalidate(cpu, pc);
+            return 0;
+        }
+    }
+    return -ENOENT;
+}
+
+void cpu_breakpoint_remove_all(CPUState *cpu)
+{
+    while (cpu->nb_breakpoints > 0) {
+        cpu_breakpoint_remove(cpu, cpu->breakpoints[0]);
+    }
 }

@@ -530,4 +530,8 @@ const CPUOps riscv_cpu_ops = {
     .get_phys_page_debug = riscv_cpu_get_phys_page_debug,
     .mmu_index = riscv_cpu_mmu_index_op,
     .disas = DISAS_RISCV64,
+    .gdb_read_register = riscv_gdb_read_register,
+    .gdb_write_register = riscv_gdb_write_register,
+    .gdb_get_xml = riscv_gdb_get_xml,
+    .gdb_num_g_regs = RISCV_GDB_NUM_G_REGS,
 };

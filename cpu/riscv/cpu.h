@@ -245,4 +245,10 @@ void riscv_restore_state(CPUState *cs, uint64_t insn_data);
 
 extern const CPUOps riscv_cpu_ops;
 
+/* ---- gdb (gdb.c): CPUOps gdb_* callbacks ---- */
+#define RISCV_GDB_NUM_G_REGS 33     /* x0-x31, pc */
+int riscv_gdb_read_register(CPUState *cs, uint8_t *buf, int reg);
+int riscv_gdb_write_register(CPUState *cs, const uint8_t *buf, int reg);
+const char *riscv_gdb_get_xml(const char *annex);
+
 #endif

@@ -18,5 +18,6 @@ obj-y += cpu/riscv/trans_priv.o
 obj-y += cpu/riscv/fpu_helper.o
 obj-y += cpu/riscv/op_helper_int.o
 obj-y += cpu/riscv/disas.o
+obj-y += cpu/riscv/gdb.o
 # Host-FPU helpers: keep FP ops ordered against fesetround/fetestexcept.
 $(BUILD)/cpu/riscv/fpu_helper.o: CFLAGS += -frounding-math

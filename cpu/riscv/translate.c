@@ -288,6 +288,16 @@ void riscv_translate(CPUState *cs, TranslationBlock *tb, int max_insns)
     }
 
     gen_tb_start(tb);
+    if (cs->nb_breakpoints && translator_breakpoint_here(cs, ctx->pc)) {
+        /* gdb breakpoint: stop before the insn runs. */
+        tcg_gen_insn_start(ctx->pc);
+        tcg_gen_movi_i64(cpu_pc, ctx->pc);
+        translator_gen_debug();
+        gen_tb_end(tb, 1);
+        tb->size = 2;
+        tb->icount = 1;
+        return;
+    }
     for (;;) {
         tcg_gen_insn_start(ctx->pc);
         n++;
@@ -298,7 +308,9 @@ void riscv_translate(CPUState *cs, TranslationBlock *tb, int max_insns)
         }
         ctx->pc = ctx->pc_next;
         if (n >= max_insns || (ctx->pc & TARGET_PAGE_MASK) != page ||
-            insn_crosses_page(ctx, ctx->pc) || tcg_nearly_full()) {
+            insn_crosses_page(ctx, ctx->pc) || tcg_nearly_full() ||
+            (cs->nb_breakpoints &&
+             translator_breakpoint_here(cs, ctx->pc))) {
             ctx->is_jmp = DISAS_TOO_MANY;
             break;
         }

@@ -10,7 +10,7 @@
  *   0x02000000  CLINT (ACLINT MSWI + MTIMER)
  *   0x0c000000  PLIC, 96 sources, 2 contexts (M, S) per hart
  *   0x10000000  NS16550A UART0, PLIC source 10
- *   0x10001000  virtio-mmio slots (not populated yet)
+ *   0x10001000  8 virtio-mmio slots, 0x1000 apart, PLIC sources 1..8
  *   0x80000000  RAM
  * See docs/devel/riscv-virt.md for the boot protocol.
  */
@@ -25,11 +25,13 @@
 #include "machina/main-loop.h"
 #include "machina/memory.h"
 #include "machina/riscv.h"
+#include "machina/virtio.h"
 #include "../char/uart16550_mmio.h"
 #include "../intc/riscv_aclint.h"
 #include "../intc/sifive_plic.h"
 #include "../misc/sifive_test.h"
 #include "../rtc/goldfish_rtc.h"
+#include "../pci-host/gpex.h"
 #include <errno.h>
 #include <inttypes.h>
 #include <libfdt.h>
@@ -68,6 +70,18 @@ static const struct {
 #define VIRT_MAX_CPUS           8
 #define VIRT_UART0_IRQ          10
 #define VIRT_RTC_IRQ            11
+#define VIRT_VIRTIO_IRQ         1       /* slot i uses source 1 + i */
+#define VIRT_VIRTIO_COUNT       8
+/* PCIe host (QEMU's virt addresses): ECAM, windows, INTA..D sources. */
+#define VIRT_PCIE_ECAM_BASE     0x30000000
+#define VIRT_PCIE_ECAM_SIZE     0x10000000
+#define VIRT_PCIE_MMIO_BASE     0x40000000
+#define VIRT_PCIE_MMIO_SIZE     0x40000000
+#define VIRT_PCIE_HIGH_BASE     0x400000000ULL
+#define VIRT_PCIE_HIGH_SIZE     0x400000000ULL
+#define VIRT_PCIE_PIO_BASE      0x03000000
+#define VIRT_PCIE_PIO_SIZE      0x10000
+#define VIRT_PCIE_IRQ           32
 #define VIRT_PLIC_NUM_SOURCES   96      /* source 0 is reserved */
 #define VIRT_PLIC_NUM_PRIO      7
 #define VIRT_TIMEBASE_FREQ      10000000
@@ -106,6 +120,8 @@ typedef struct VirtState {
     Uart16550MmioState *uart0;
     GoldfishRtcState *rtc;
     SifiveTestState *test;
+    GpexState *gpex;
+    VirtioMmioState *virtio[VIRT_VIRTIO_COUNT];
     VirtBlob blobs[8];
     int nr_blobs;
     hwaddr fdt_addr;
@@ -380,6 +396,18 @@ static void virt_fdt_soc(void *fdt, VirtState *s, const uint32_t *intc_ph,
     FDT_CHK(fdt_property_string(fdt, "compatible", "simple-bus"));
     FDT_CHK(fdt_property(fdt, "ranges", NULL, 0));
 
+    for (int i = 0; i < VIRT_VIRTIO_COUNT; i++) {
+        hwaddr base = virt_memmap[VIRT_VIRTIO].base +
+                      i * virt_memmap[VIRT_VIRTIO].size;
+
+        fdt_begin_nodef(fdt, "virtio_mmio@%" PRIx64, base);
+        FDT_CHK(fdt_property_u32(fdt, "interrupts", VIRT_VIRTIO_IRQ + i));
+        FDT_CHK(fdt_property_u32(fdt, "interrupt-parent", plic_ph));
+        fdt_reg64(fdt, base, virt_memmap[VIRT_VIRTIO].size);
+        FDT_CHK(fdt_property_string(fdt, "compatible", "virtio,mmio"));
+        FDT_CHK(fdt_end_node(fdt));
+    }
+
     fdt_begin_nodef(fdt, "rtc@%" PRIx64, virt_memmap[VIRT_RTC].base);
     FDT_CHK(fdt_property_u32(fdt, "interrupts", VIRT_RTC_IRQ));
     FDT_CHK(fdt_property_u32(fdt, "interrupt-parent", plic_ph));
@@ -433,6 +461,8 @@ static void virt_fdt_soc(void *fdt, VirtState *s, const uint32_t *intc_ph,
               virt_memmap[VIRT_CLINT].size);
     FDT_STRLIST(fdt, "compatible", "sifive,clint0\0riscv,clint0");
     FDT_CHK(fdt_end_node(fdt));
+
+    FDT_CHK(gpex_fdt_node(fdt, s->gpex, plic_ph, VIRT_PCIE_IRQ));
 
     FDT_CHK(fdt_end_node(fdt));
 }
@@ -610,6 +640,54 @@ static char *virt_find_bios(const char *bios)
     return mc_strdup(bios);
 }
 
+/* -drive/-device fill the virtio-mmio slots from the top, as in QEMU. */
+static void virt_plug_virtio(void *opaque, VirtIODevice *vdev)
+{
+    VirtState *s = opaque;
+
+    for (int i = VIRT_VIRTIO_COUNT - 1; i >= 0; i--) {
+        if (!virtio_mmio_has_device(s->virtio[i])) {
+            virtio_mmio_plug(s->virtio[i], vdev);
+            return;
+        }
+    }
+    fatal("virt: no free virtio-mmio slot for %s", vdev->name);
+}
+
+static void virt_create_virtio(VirtState *s)
+{
+    for (int i = 0; i < VIRT_VIRTIO_COUNT; i++) {
+        s->virtio[i] = virtio_mmio_create(system_memory,
+                                          virt_memmap[VIRT_VIRTIO].base +
+                                          i * virt_memmap[VIRT_VIRTIO].size,
+                                          s->plic->inputs[VIRT_VIRTIO_IRQ +
+                                                          i]);
+    }
+    virtio_set_plug_handler(virt_plug_virtio, s);
+    virtio_blk_create_for_drives();
+}
+
+static void virt_create_pcie(VirtState *s)
+{
+    static const GpexWindows w = {
+        .ecam_base = VIRT_PCIE_ECAM_BASE, .ecam_size = VIRT_PCIE_ECAM_SIZE,
+        .mmio_base = VIRT_PCIE_MMIO_BASE, .mmio_size = VIRT_PCIE_MMIO_SIZE,
+        .high_base = VIRT_PCIE_HIGH_BASE, .high_size = VIRT_PCIE_HIGH_SIZE,
+        .pio_base = VIRT_PCIE_PIO_BASE, .pio_size = VIRT_PCIE_PIO_SIZE,
+    };
+    IRQLine *irqs[PCI_NUM_PINS];
+
+    for (int i = 0; i < PCI_NUM_PINS; i++) {
+        irqs[i] = s->plic->inputs[VIRT_PCIE_IRQ + i];
+    }
+    /* No MSI controller (no IMSIC): devices fall back to INTx. */
+    s->gpex = gpex_create(system_memory, &w, irqs);
+    /* -nic model=e1000 (and other PCI models not yet claimed). */
+    if (pci_nics_create(NULL) < 0) {
+        exit(1);
+    }
+}
+
 static void virt_create_devices(MachineState *ms, VirtState *s)
 {
     MemoryRegion *sys = system_memory;
@@ -639,6 +717,8 @@ static void virt_create_devices(MachineState *ms, VirtState *s)
     s->uart0 = uart16550_mmio_create(sys, virt_memmap[VIRT_UART0].base, 0,
                                      s->plic->inputs[VIRT_UART0_IRQ],
                                      serial);
+    virt_create_virtio(s);
+    virt_create_pcie(s);
 }
 
 static void virt_init(MachineState *ms)
@@ -778,6 +858,7 @@ static void virt_reset(MachineState *ms)
         virt_blob_write(&s->blobs[i]);
     }
     devices_reset_all();
+    gpex_reset(s->gpex);
     for (int i = 0; i < s->nr_harts; i++) {
         CPUState *cs = riscv_cpu_state(s->harts[i]);
 

@@ -103,6 +103,16 @@ typedef struct CPUOps {
      */
     int (*mmu_index)(CPUState *cpu, bool ifetch);
     enum disas_arch disas;      /* for -d in_asm */
+    /*
+     * gdbstub: register reg (gdb numbering) to/from target byte order
+     * (buf holds 64 bytes); return the byte count, 0 if the register
+     * does not exist.
+     */
+    int (*gdb_read_register)(CPUState *cpu, uint8_t *buf, int reg);
+    int (*gdb_write_register)(CPUState *cpu, const uint8_t *buf, int reg);
+    /* Target description annex (e.g. "target.xml"), or NULL. */
+    const char *(*gdb_get_xml)(const char *annex);
+    int gdb_num_g_regs;         /* registers in the 'g' packet */
 } CPUOps;
 
 /* Special exception_index values. */
@@ -112,6 +122,8 @@ typedef struct CPUOps {
 #define EXCP_DEBUG      0x10002     /* breakpoint/single-step (gdb) */
 #define EXCP_HALTED     0x10003
 #define EXCP_YIELD      0x10004
+
+#define CPU_MAX_BREAKPOINTS 64
 
 struct CPUState {
     /*
@@ -135,6 +147,12 @@ struct CPUState {
     TranslationBlock **tb_jmp_cache;
     pthread_t thread;
     CPUState *next;
+    /*
+     * gdb breakpoints (guest virtual pcs); changed only while the VM is
+     * stopped, read by the translator.
+     */
+    int nb_breakpoints;
+    vaddr breakpoints[CPU_MAX_BREAKPOINTS];
     /* Softmmu TLB: large, keep last. */
     CPUTLB tlb;
 };

@@ -112,6 +112,22 @@ void helper_st_mmu(CPUState *cpu, uint64_t addr, uint64_t val, uint32_t oi,
 /* Host code address of the TB for the current state, or the epilogue. */
 void *helper_lookup_tb_ptr(CPUState *cpu);
 
+/* ---- Debugging (gdbstub) ---- */
+/* A gdb breakpoint is set at pc: the front end ends the TB before it. */
+bool translator_breakpoint_here(CPUState *cpu, vaddr pc);
+/* Emit a call that raises EXCP_DEBUG (the front end stored the pc). */
+void translator_gen_debug(void);
+void helper_debug(CPUState *cpu) NORETURN;
+/* 0, -ENOSPC (insert) or -ENOENT (remove); drops the TBs holding pc. */
+int cpu_breakpoint_insert(CPUState *cpu, vaddr pc);
+int cpu_breakpoint_remove(CPUState *cpu, vaddr pc);
+void cpu_breakpoint_remove_all(CPUState *cpu);
+/*
+ * Called on the vCPU thread when a CPU stops with EXCP_DEBUG
+ * (breakpoint or end of a single step); the vCPUs are already pausing.
+ */
+extern void (*cpu_debug_handler)(CPUState *cpu);
+
 /* ---- Code invalidation ---- */
 /* Invalidate every TB that covers guest physical [start, end). */
 void tb_invalidate_phys_range(hwaddr start, hwaddr end);

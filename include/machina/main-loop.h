@@ -50,4 +50,12 @@ bool runstate_is_running(void);
 void vm_stop(void);
 void vm_start(void);
 
+/*
+ * Run-state events for the monitor (QMP): "STOP", "RESUME", "RESET",
+ * "SHUTDOWN"; guest says whether the guest caused it.  Called in the
+ * main-loop thread with the machine lock held.
+ */
+typedef void RunstateEventHook(const char *event, bool guest);
+void runstate_set_event_hook(RunstateEventHook *hook);
+
 #endif

@@ -67,4 +67,25 @@ void net_default_macaddr(uint8_t mac[6]);
 
 void net_print_info(FILE *f);
 
+/*
+ * -nic TYPE[,model=M][,mac=MAC][,backend opts]: a backend plus a request
+ * for a NIC that the machine creates (model NULL = board default).
+ */
+typedef struct NicInfo {
+    char *model;            /* "e1000", "virtio-net-pci", ... or NULL */
+    uint8_t mac[6];
+    NetClient *backend;
+    bool claimed;           /* set by whoever created the device */
+} NicInfo;
+
+/* Returns 0, or -1 after printing one line naming the bad option. */
+int net_nic_add_from_opts(const char *opts);
+int net_nic_count(void);
+/* NULL when i is out of range. */
+NicInfo *net_nic_get(int i);
+const char *net_nic_model_for(int i);
+
+/* Disconnect and free a client (runs ops->cleanup, drops its queue). */
+void net_client_free(NetClient *nc);
+
 #endif

@@ -12,3 +12,7 @@ unit-tests += test-memory
 unit-tests += test-options
 unit-tests += test-loader
 unit-tests += test-riscv-disas
+unit-tests += test-virtqueue
+unit-tests += test-net
+unit-tests += test-pci
+unit-tests += test-e1000

@@ -1,0 +1,2 @@
+# Objects of gdbstub/, one per line.
+obj-y += gdbstub/gdbstub.o

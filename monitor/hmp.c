@@ -1,0 +1,517 @@
+/* SPDX-License-Identifier: MIT */
+/* HMP: the human monitor, its commands and its chardev front end. */
+#include "machina/monitor.h"
+#include "machina/cpu.h"
+#include "machina/device.h"
+#include "machina/log.h"
+#include "machina/machine.h"
+#include "machina/main-loop.h"
+#include "machina/memory.h"
+#include <ctype.h>
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define HMP_LINE_MAX    1024
+#define HMP_PROMPT      "(machina) "
+/* Upper bound on x/xp items: a typo must not dump gigabytes. */
+#define HMP_MAX_ITEMS   4096
+
+typedef struct HmpState {
+    Chardev *chr;
+    char line[HMP_LINE_MAX];
+    int len;
+    bool overflow;              /* current line too long: drop it */
+    bool echo;                  /* a terminal (mux): echo typed input */
+} HmpState;
+
+static int hmp_cpu_index;       /* "cpu N" selects the current CPU */
+
+static CPUState *hmp_current_cpu(void)
+{
+    CPUState *cpu;
+
+    CPU_FOREACH(cpu) {
+        if (cpu->cpu_index == hmp_cpu_index) {
+            return cpu;
+        }
+    }
+    return first_cpu;
+}
+
+static const char hmp_help_text[] =
+    "cont|c -- resume emulation\n"
+    "cpu index -- set the default CPU\n"
+    "gdbserver [device] -- start gdbserver (not supported)\n"
+    "help|? [cmd] -- show the help\n"
+    "info registers [-a]|mtree|qtree|cpus|status|version -- show state\n"
+    "quit|q -- quit the emulator\n"
+    "screendump filename -- save screen (not supported)\n"
+    "sendkey keys -- send keys (not supported)\n"
+    "stop -- stop emulation\n"
+    "system_powerdown -- send system power down event\n"
+    "system_reset -- reset the system\n"
+    "x /fmt addr -- virtual memory dump starting at 'addr'\n"
+    "xp /fmt addr -- physical memory dump starting at 'addr'\n"
+    "  fmt is /Nfu: N count, f one of x,d,u,o,c,i, u one of b,h,w,g\n";
+
+/* ---- expressions: numbers, $pc, + and - ---- */
+
+static bool hmp_parse_term(const char **p, uint64_t *val, FILE *out)
+{
+    const char *s = *p;
+    char *end;
+
+    while (isspace((unsigned char)*s)) {
+        s++;
+    }
+    if (*s == '$') {
+        char name[16];
+        int n = 0;
+        CPUState *cpu = hmp_current_cpu();
+
+        s++;
+        while ((isalnum((unsigned char)*s) || *s == '_') &&
+               n < (int)sizeof(name) - 1) {
+            name[n++] = *s++;
+        }
+        name[n] = 0;
+        if (strcmp(name, "pc")) {
+            fprintf(out, "unknown register '$%s'\n", name);
+            return false;
+        }
+        if (!cpu) {
+            fprintf(out, "no CPU\n");
+            return false;
+        }
+        {
+            vaddr pc;
+            uint64_t flags;
+
+            cpu->ops->get_tb_state(cpu, &pc, &flags);
+            *val = pc;
+        }
+    } else {
+        if (!isdigit((unsigned char)*s)) {
+            fprintf(out, "invalid address expression\n");
+            return false;
+        }
+        *val = strtoull(s, &end, 0);
+        s = end;
+    }
+    *p = s;
+    return true;
+}
+
+static bool hmp_parse_expr(const char *s, uint64_t *val, FILE *out)
+{
+    uint64_t v, t;
+
+    if (!hmp_parse_term(&s, &v, out)) {
+        return false;
+    }
+    for (;;) {
+        char op;
+
+        while (isspace((unsigned char)*s)) {
+            s++;
+        }
+        if (!*s) {
+            break;
+        }
+        op = *s++;
+        if ((op != '+' && op != '-') || !hmp_parse_term(&s, &t, out)) {
+            fprintf(out, "invalid address expression\n");
+            return false;
+        }
+        v = op == '+' ? v + t : v - t;
+    }
+    *val = v;
+    return true;
+}
+
+/* ---- memory dump ---- */
+
+/* Read len bytes at addr (virtual through cpu's MMU when virt). */
+static bool hmp_read_mem(CPUState *cpu, bool virt, uint64_t addr,
+                         uint8_t *buf, int len)
+{
+    for (int i = 0; i < len; i++) {
+        uint64_t a = addr + i;
+        uint64_t v;
+
+        if (virt) {
+            hwaddr page = cpu->ops->get_phys_page_debug(cpu,
+                                                         a & TARGET_PAGE_MASK);
+
+            if (page == (hwaddr)-1) {
+                return false;
+            }
+            a = page + (a & ~TARGET_PAGE_MASK);
+        }
+        if (address_space_read(&address_space_memory, a, &v, 1) !=
+            MEMTX_OK) {
+            return false;
+        }
+        buf[i] = v;
+    }
+    return true;
+}
+
+static void hmp_memory_dump(const char *cmd, const char *args, bool virt,
+                            FILE *out)
+{
+    CPUState *cpu = hmp_current_cpu();
+    long count = 1;
+    char fmt = 'x';
+    int size = 4;
+    uint64_t addr;
+    int per_line;
+
+    while (isspace((unsigned char)*args)) {
+        args++;
+    }
+    if (*args == '/') {
+        char *end;
+
+        args++;
+        if (isdigit((unsigned char)*args)) {
+            count = strtol(args, &end, 10);
+            args = end;
+        }
+        while (*args && !isspace((unsigned char)*args)) {
+            switch (*args) {
+            case 'x': case 'd': case 'u': case 'o': case 'c': case 'i':
+                fmt = *args;
+                break;
+            case 'b': size = 1; break;
+            case 'h': size = 2; break;
+            case 'w': size = 4; break;
+            case 'g': size = 8; break;
+            default:
+                fprintf(out, "invalid char in format: '%c'\n", *args);
+                return;
+            }
+            args++;
+        }
+    }
+    if (count <= 0 || count > HMP_MAX_ITEMS) {
+        fprintf(out, "%s: count must be 1..%d\n", cmd, HMP_MAX_ITEMS);
+        return;
+    }
+    if (!hmp_parse_expr(args, &addr, out)) {
+        return;
+    }
+    if (!cpu && virt) {
+        fprintf(out, "no CPU\n");
+        return;
+    }
+    if (fmt == 'c') {
+        size = 1;
+    }
+    if (fmt == 'i') {
+        for (long i = 0; i < count; i++) {
+            uint8_t code[4];
+            char text[128];
+            int n;
+
+            if (!hmp_read_mem(cpu, virt, addr, code, 2)) {
+                fprintf(out, "Cannot access memory at 0x%016" PRIx64 "\n",
+                        addr);
+                return;
+            }
+            /* Only fetch the upper half for 32-bit encodings. */
+            n = (code[0] & 3) == 3 ? 4 : 2;
+            if (n == 4 && !hmp_read_mem(cpu, virt, addr + 2, code + 2, 2)) {
+                n = 2;
+            }
+            n = riscv_disas_insn(text, sizeof(text), code, n, addr);
+            if (n <= 0) {
+                n = 2;
+            }
+            fprintf(out, "0x%016" PRIx64 ":  ", addr);
+            for (int k = 0; k < 4; k++) {
+                if (k < n) {
+                    fprintf(out, "%02x", code[n - 1 - k]);
+                } else {
+                    fprintf(out, "  ");
+                }
+            }
+            fprintf(out, "  %s\n", text);
+            addr += n;
+        }
+        return;
+    }
+    per_line = fmt == 'c' ? 16 : 16 / size;
+    for (long i = 0; i < count; i++) {
+        uint8_t b[8];
+        uint64_t v = 0;
+
+        if (i % per_line == 0) {
+            if (i) {
+                fprintf(out, "\n");
+            }
+            fprintf(out, "%016" PRIx64 ":", addr);
+        }
+        if (!hmp_read_mem(cpu, virt, addr, b, size)) {
+            fprintf(out, "\nCannot access memory at 0x%016" PRIx64 "\n",
+                    addr);
+            return;
+        }
+        for (int k = size - 1; k >= 0; k--) {
+            v = (v << 8) | b[k];
+        }
+        switch (fmt) {
+        case 'x':
+            fprintf(out, " 0x%0*" PRIx64, size * 2, v);
+            break;
+        case 'o':
+            fprintf(out, " 0%" PRIo64, v);
+            break;
+        case 'u':
+            fprintf(out, " %" PRIu64, v);
+            break;
+        case 'd': {
+            int shift = 64 - size * 8;
+            int64_t sv = (int64_t)(v << shift) >> shift;
+
+            fprintf(out, " %" PRId64, sv);
+            break;
+        }
+        case 'c':
+            if (v >= 0x20 && v < 0x7f) {
+                fprintf(out, " '%c'", (int)v);
+            } else {
+                fprintf(out, " '\\x%02x'", (unsigned)v);
+            }
+            break;
+        }
+        addr += size;
+    }
+    fprintf(out, "\n");
+}
+
+/* ---- info ---- */
+
+static void hmp_info(const char *what, FILE *out)
+{
+    CPUState *cpu;
+
+    if (!strcmp(what, "registers")) {
+        /* Like QEMU: the current CPU; "-a" for all. */
+        cpu = hmp_current_cpu();
+        if (cpu) {
+            fprintf(out, "CPU#%d\n", cpu->cpu_index);
+            cpu->ops->dump_state(cpu, out);
+        }
+    } else if (!strcmp(what, "registers -a")) {
+        CPU_FOREACH(cpu) {
+            fprintf(out, "CPU#%d\n", cpu->cpu_index);
+            cpu->ops->dump_state(cpu, out);
+        }
+    } else if (!strcmp(what, "mtree")) {
+        if (system_memory) {
+            memory_region_print_tree(out, system_memory);
+        }
+    } else if (!strcmp(what, "qtree")) {
+        devices_print_tree(out);
+    } else if (!strcmp(what, "cpus")) {
+        CPU_FOREACH(cpu) {
+            vaddr pc;
+            uint64_t flags;
+
+            cpu->ops->get_tb_state(cpu, &pc, &flags);
+            fprintf(out, "%c CPU #%d: pc=0x%016" PRIx64 "%s\n",
+                    cpu == hmp_current_cpu() ? '*' : ' ', cpu->cpu_index,
+                    (uint64_t)pc, cpu->halted ? " (halted)" : "");
+        }
+    } else if (!strcmp(what, "status")) {
+        fprintf(out, "VM status: %s\n",
+                runstate_is_running() ? "running" : "paused");
+    } else if (!strcmp(what, "version")) {
+        fprintf(out, "%s\n", MACHINA_VERSION);
+    } else if (!strcmp(what, "pci")) {
+        fprintf(out, "info pci: not supported on this machine\n");
+    } else {
+        fprintf(out, "info: unknown item '%s' (try 'help')\n", what);
+    }
+}
+
+void hmp_handle_command(const char *line, FILE *out)
+{
+    char cmd[32];
+    const char *args;
+    int n = 0;
+
+    while (isspace((unsigned char)*line)) {
+        line++;
+    }
+    while (*line && !isspace((unsigned char)*line) && *line != '/' &&
+           n < (int)sizeof(cmd) - 1) {
+        cmd[n++] = *line++;
+    }
+    cmd[n] = 0;
+    args = line;
+    while (isspace((unsigned char)*args)) {
+        args++;
+    }
+    if (!n) {
+        return;
+    }
+    if (!strcmp(cmd, "help") || !strcmp(cmd, "?")) {
+        fputs(hmp_help_text, out);
+    } else if (!strcmp(cmd, "info")) {
+        char what[64];
+        size_t len = strlen(args);
+
+        while (len && isspace((unsigned char)args[len - 1])) {
+            len--;
+        }
+        if (!len) {
+            fprintf(out, "info registers|mtree|qtree|cpus|status|version\n");
+            return;
+        }
+        snprintf(what, sizeof(what), "%.*s", (int)len, args);
+        hmp_info(what, out);
+    } else if (!strcmp(cmd, "x")) {
+        hmp_memory_dump(cmd, args, true, out);
+    } else if (!strcmp(cmd, "xp")) {
+        hmp_memory_dump(cmd, args, false, out);
+    } else if (!strcmp(cmd, "stop")) {
+        vm_stop();
+    } else if (!strcmp(cmd, "cont") || !strcmp(cmd, "c")) {
+        vm_start();
+    } else if (!strcmp(cmd, "system_reset")) {
+        request_reset();
+    } else if (!strcmp(cmd, "system_powerdown")) {
+        /* virt has no ACPI button: report the event, then power off. */
+        qmp_send_event("POWERDOWN");
+        request_shutdown(SHUTDOWN_HOST_QUIT, 0);
+    } else if (!strcmp(cmd, "quit") || !strcmp(cmd, "q")) {
+        request_shutdown(SHUTDOWN_HOST_QUIT, 0);
+    } else if (!strcmp(cmd, "cpu")) {
+        char *end;
+        long idx = strtol(args, &end, 10);
+        CPUState *cpu;
+
+        CPU_FOREACH(cpu) {
+            if (end != args && cpu->cpu_index == idx) {
+                hmp_cpu_index = idx;
+                return;
+            }
+        }
+        fprintf(out, "invalid CPU index\n");
+    } else if (!strcmp(cmd, "screendump") || !strcmp(cmd, "sendkey") ||
+               !strcmp(cmd, "gdbserver")) {
+        fprintf(out, "%s: not supported on this machine\n", cmd);
+    } else {
+        fprintf(out, "unknown command: '%s'\n", cmd);
+    }
+}
+
+/* ---- chardev front end ---- */
+
+/* Terminals in raw mode need CR LF. */
+static void hmp_write_text(HmpState *s, const char *text, size_t len)
+{
+    size_t start = 0;
+
+    for (size_t i = 0; i < len; i++) {
+        if (text[i] == '\n') {
+            if (i > start) {
+                chardev_write(s->chr, (const uint8_t *)text + start,
+                              i - start);
+            }
+            chardev_write(s->chr, (const uint8_t *)"\r\n", 2);
+            start = i + 1;
+        }
+    }
+    if (len > start) {
+        chardev_write(s->chr, (const uint8_t *)text + start, len - start);
+    }
+}
+
+static void hmp_run_line(HmpState *s)
+{
+    char *buf = NULL;
+    size_t size = 0;
+    FILE *out = open_memstream(&buf, &size);
+
+    if (!out) {
+        return;
+    }
+    hmp_handle_command(s->line, out);
+    fputs(HMP_PROMPT, out);
+    fclose(out);
+    hmp_write_text(s, buf, size);
+    free(buf);
+}
+
+static int hmp_can_read(void *opaque UNUSED)
+{
+    return HMP_LINE_MAX;
+}
+
+static void hmp_read(void *opaque, const uint8_t *buf, int len)
+{
+    HmpState *s = opaque;
+
+    for (int i = 0; i < len; i++) {
+        uint8_t c = buf[i];
+
+        if (c == '\r' || c == '\n') {
+            /* CR LF from telnet-style clients: one line, not two. */
+            if (c == '\n' && i > 0 && buf[i - 1] == '\r') {
+                continue;
+            }
+            s->line[s->len] = 0;
+            if (s->echo) {
+                chardev_write(s->chr, (const uint8_t *)"\r\n", 2);
+            }
+            if (s->overflow) {
+                hmp_write_text(s, "line too long\n" HMP_PROMPT,
+                               strlen("line too long\n" HMP_PROMPT));
+            } else {
+                hmp_run_line(s);
+            }
+            s->len = 0;
+            s->overflow = false;
+        } else if (c == 0x7f || c == 0x08) {
+            if (s->len > 0) {
+                s->len--;
+                if (s->echo) {
+                    chardev_write(s->chr, (const uint8_t *)"\b \b", 3);
+                }
+            }
+        } else if (s->len < HMP_LINE_MAX - 1) {
+            s->line[s->len++] = c;
+            if (s->echo && c >= 0x20) {
+                chardev_write(s->chr, &c, 1);
+            }
+        } else {
+            s->overflow = true;
+        }
+    }
+}
+
+void monitor_init_hmp(Chardev *chr)
+{
+    HmpState *s = mc_malloc0(sizeof(*s));
+    CharFrontend fe = {
+        .can_read = hmp_can_read,
+        .read = hmp_read,
+        .opaque = s,
+    };
+    static const char banner[] =
+        "Machina " MACHINA_VERSION " monitor - type 'help' for more "
+        "information\n" HMP_PROMPT;
+
+    s->chr = chr;
+    chardev_attach(chr, &fe);
+    /* On a mux the serial console has the screen until C-a c. */
+    if (!chr->driver || strcmp(chr->driver, "mux")) {
+        hmp_write_text(s, banner, sizeof(banner) - 1);
+    } else {
+        s->echo = true;
+    }
+}
