@@ -30,14 +30,15 @@ static const ExtProp ext_props[] = {
 };
 #undef EXT
 
-static const char *const abi_names[32] = {
+/* ABI register names, shared by dumps, TCG globals, gdb and disassembly. */
+const char *const riscv_gpr_names[32] = {
     "zero", "ra", "sp", "gp", "tp", "t0", "t1", "t2",
     "s0", "s1", "a0", "a1", "a2", "a3", "a4", "a5",
     "a6", "a7", "s2", "s3", "s4", "s5", "s6", "s7",
     "s8", "s9", "s10", "s11", "t3", "t4", "t5", "t6",
 };
 
-static const char *const fpr_names[32] = {
+const char *const riscv_fpr_names[32] = {
     "ft0", "ft1", "ft2", "ft3", "ft4", "ft5", "ft6", "ft7",
     "fs0", "fs1", "fa0", "fa1", "fa2", "fa3", "fa4", "fa5",
     "fa6", "fa7", "fs2", "fs3", "fs4", "fs5", "fs6", "fs7",
@@ -495,14 +496,14 @@ static void riscv_cpu_dump_state(CPUState *cs, FILE *f)
     for (i = 0; i < 32; i++) {
         char name[16];
 
-        snprintf(name, sizeof(name), "x%d/%s", i, abi_names[i]);
+        snprintf(name, sizeof(name), "x%d/%s", i, riscv_gpr_names[i]);
         fprintf(f, " %-8s %016" PRIx64 "%s", name, env->gpr[i],
                 (i & 3) == 3 ? "\n" : " ");
     }
     if (env->misa & MISA_EXT('F')) {
         for (i = 0; i < 32; i++) {
-            fprintf(f, " %-8s %016" PRIx64 "%s", fpr_names[i], env->fpr[i],
-                    (i & 3) == 3 ? "\n" : " ");
+            fprintf(f, " %-8s %016" PRIx64 "%s", riscv_fpr_names[i],
+                    env->fpr[i], (i & 3) == 3 ? "\n" : " ");
         }
         fprintf(f, " %-8s %016" PRIx64 "\n", "fcsr",
                 (env->fflags & 0x1f) | ((env->frm & 7) << 5));

@@ -245,6 +245,10 @@ void riscv_restore_state(CPUState *cs, uint64_t insn_data);
 
 extern const CPUOps riscv_cpu_ops;
 
+/* ABI names of x0..x31 and f0..f31 (cpu.c). */
+extern const char *const riscv_gpr_names[32];
+extern const char *const riscv_fpr_names[32];
+
 /* ---- gdb (gdb.c): CPUOps gdb_* callbacks ---- */
 #define RISCV_GDB_NUM_G_REGS 33     /* x0-x31, pc */
 int riscv_gdb_read_register(CPUState *cs, uint8_t *buf, int reg);

@@ -12,20 +12,6 @@
  * Branch and jump targets are absolute addresses.
  */
 
-static const char *const xname[32] = {
-    "zero", "ra", "sp", "gp", "tp", "t0", "t1", "t2",
-    "s0", "s1", "a0", "a1", "a2", "a3", "a4", "a5",
-    "a6", "a7", "s2", "s3", "s4", "s5", "s6", "s7",
-    "s8", "s9", "s10", "s11", "t3", "t4", "t5", "t6",
-};
-
-static const char *const fname[32] = {
-    "ft0", "ft1", "ft2", "ft3", "ft4", "ft5", "ft6", "ft7",
-    "fs0", "fs1", "fa0", "fa1", "fa2", "fa3", "fa4", "fa5",
-    "fa6", "fa7", "fs2", "fs3", "fs4", "fs5", "fs6", "fs7",
-    "fs8", "fs9", "fs10", "fs11", "ft8", "ft9", "ft10", "ft11",
-};
-
 static const char *const rm_name[8] = {
     "rne", "rtz", "rdn", "rup", "rmm", "rm5", "rm6", "dyn",
 };
@@ -198,10 +184,11 @@ static const char *rm_suffix(char *buf, size_t size, int rm)
 static void operands(char *o, size_t size, RVInsnId id, const RVArgs *a,
                      uint64_t pc)
 {
-    const char *rd = xname[a->rd & 31], *rs1 = xname[a->rs1 & 31];
-    const char *rs2 = xname[a->rs2 & 31];
-    const char *fd = fname[a->rd & 31], *fs1 = fname[a->rs1 & 31];
-    const char *fs2 = fname[a->rs2 & 31], *fs3 = fname[a->rs3 & 31];
+    const char *const *x = riscv_gpr_names, *const *f = riscv_fpr_names;
+    const char *rd = x[a->rd & 31], *rs1 = x[a->rs1 & 31];
+    const char *rs2 = x[a->rs2 & 31];
+    const char *fd = f[a->rd & 31], *fs1 = f[a->rs1 & 31];
+    const char *fs2 = f[a->rs2 & 31], *fs3 = f[a->rs3 & 31];
     char rmb[8], csr[24], p[8], s[8];
 
     switch (shape_of(id)) {

@@ -19,20 +19,6 @@
 #define GDB_CSR0        65
 #define GDB_PRIV        (GDB_CSR0 + 4096)
 
-static const char *const gdb_gpr_names[32] = {
-    "zero", "ra", "sp", "gp", "tp", "t0", "t1", "t2",
-    "fp", "s1", "a0", "a1", "a2", "a3", "a4", "a5",
-    "a6", "a7", "s2", "s3", "s4", "s5", "s6", "s7",
-    "s8", "s9", "s10", "s11", "t3", "t4", "t5", "t6",
-};
-
-static const char *const gdb_fpr_names[32] = {
-    "ft0", "ft1", "ft2", "ft3", "ft4", "ft5", "ft6", "ft7",
-    "fs0", "fs1", "fa0", "fa1", "fa2", "fa3", "fa4", "fa5",
-    "fa6", "fa7", "fs2", "fs3", "fs4", "fs5", "fs6", "fs7",
-    "fs8", "fs9", "fs10", "fs11", "ft8", "ft9", "ft10", "ft11",
-};
-
 /* The CSRs shown to gdb (the ones a firmware or kernel developer reads). */
 static const struct {
     const char *name;
@@ -217,7 +203,7 @@ static void riscv_gdb_build_xml(void)
                            (i == 2 || i == 3 || i == 8) ? "data_ptr" : "int";
         xml_add(xml_cpu, sizeof(xml_cpu),
                 "<reg name=\"%s\" bitsize=\"64\" type=\"%s\" "
-                "regnum=\"%d\"/>", gdb_gpr_names[i], type, i);
+                "regnum=\"%d\"/>", riscv_gpr_names[i], type, i);
     }
     xml_add(xml_cpu, sizeof(xml_cpu),
             "<reg name=\"pc\" bitsize=\"64\" type=\"code_ptr\" "
@@ -231,7 +217,7 @@ static void riscv_gdb_build_xml(void)
     for (int i = 0; i < 32; i++) {
         xml_add(xml_fpu, sizeof(xml_fpu),
                 "<reg name=\"%s\" bitsize=\"64\" type=\"riscv_double\" "
-                "regnum=\"%d\"/>", gdb_fpr_names[i], GDB_FPR0 + i);
+                "regnum=\"%d\"/>", riscv_fpr_names[i], GDB_FPR0 + i);
     }
     xml_add(xml_fpu, sizeof(xml_fpu),
             "<reg name=\"fflags\" bitsize=\"64\" type=\"int\" "

@@ -4,20 +4,6 @@
 
 TCGv cpu_gpr[32], cpu_fpr[32], cpu_pc, cpu_load_res, cpu_load_val;
 
-static const char *const gpr_names[32] = {
-    "zero", "ra", "sp", "gp", "tp", "t0", "t1", "t2",
-    "s0", "s1", "a0", "a1", "a2", "a3", "a4", "a5",
-    "a6", "a7", "s2", "s3", "s4", "s5", "s6", "s7",
-    "s8", "s9", "s10", "s11", "t3", "t4", "t5", "t6",
-};
-
-static const char *const fpr_names[32] = {
-    "ft0", "ft1", "ft2", "ft3", "ft4", "ft5", "ft6", "ft7",
-    "fs0", "fs1", "fa0", "fa1", "fa2", "fa3", "fa4", "fa5",
-    "fa6", "fa7", "fs2", "fs3", "fs4", "fs5", "fs6", "fs7",
-    "fs8", "fs9", "fs10", "fs11", "ft8", "ft9", "ft10", "ft11",
-};
-
 typedef bool TransFn(DisasContext *ctx, const RVArgs *a);
 
 static TransFn *const trans_table[INSN_COUNT] = {
@@ -32,11 +18,11 @@ void riscv_translate_init(void)
     cpu_gpr[0] = NULL;
     for (int i = 1; i < 32; i++) {
         cpu_gpr[i] = tcg_global_mem_new_i64(ENV_OFFSET(gpr[i]),
-                                            gpr_names[i]);
+                                            riscv_gpr_names[i]);
     }
     for (int i = 0; i < 32; i++) {
         cpu_fpr[i] = tcg_global_mem_new_i64(ENV_OFFSET(fpr[i]),
-                                            fpr_names[i]);
+                                            riscv_fpr_names[i]);
     }
     cpu_pc = tcg_global_mem_new_i64(ENV_OFFSET(pc), "pc");
     cpu_load_res = tcg_global_mem_new_i64(ENV_OFFSET(load_res), "load_res");
