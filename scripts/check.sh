@@ -28,7 +28,7 @@ step "dependencies"
 scripts/install-deps.sh || fail "install-deps (see message above)"
 
 step "guest images"
-if ! scripts/fetch-images.sh riscv64 >"$LOG/fetch.log" 2>&1; then
+if ! scripts/fetch-images.sh riscv64 qemu-backports >"$LOG/fetch.log" 2>&1; then
     fail "guest image download (see $LOG/fetch.log)"
 fi
 cat "$LOG/fetch.log" 2>/dev/null | grep -v '^fetch-images' || true

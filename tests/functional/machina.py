@@ -28,11 +28,25 @@ def emulator():
     return path
 
 
+def _runs(binary):
+    try:
+        return subprocess.run([binary, "--version"], capture_output=True,
+                              timeout=10).returncode == 0
+    except (OSError, subprocess.SubprocessError):
+        return False
+
+
 def reference_qemu():
-    """Debian's QEMU for differential tests ($QEMU overrides), or None."""
-    q = os.environ.get("QEMU") or shutil.which("qemu-system-riscv64")
-    if q and os.access(q, os.X_OK):
-        return q
+    """Reference QEMU for differential tests, or None: $QEMU, else QEMU 10
+    from bookworm-backports in the cache (it knows Zicboz), else Debian's
+    installed qemu-system-riscv64."""
+    cache = os.environ.get("MACHINA_CACHE",
+                           os.path.expanduser("~/.cache/machina"))
+    for q in (os.environ.get("QEMU"),
+              os.path.join(cache, "qemu-backports/usr/bin/qemu-system-riscv64"),
+              shutil.which("qemu-system-riscv64")):
+        if q and os.access(q, os.X_OK) and _runs(q):
+            return q
     return None
 
 
