@@ -73,6 +73,8 @@ install: all
 	install -d $(DESTDIR)$(PREFIX)/bin
 	install -m 755 $(targets) $(DESTDIR)$(PREFIX)/bin/
 
+include tests/fuzz/fuzz.mk
+
 -include $(objs:.o=.d) $(unit-bins:=.d)
 endif
 

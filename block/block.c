@@ -2,8 +2,8 @@
 /* Block layer: -drive parsing, bounds checks, snapshot=on overlay. */
 
 /*
- * I/O is synchronous for now (called from the vCPU thread under the
- * machine lock); see docs/devel/block.md for what comes next.
+ * Drivers are called from the vCPU thread or from block I/O worker
+ * threads; see docs/devel/block.md.
  */
 
 #include "machina/block.h"
@@ -15,15 +15,19 @@
 #include <string.h>
 
 #define OVERLAY_CLUSTER (64 * KiB)
+#define SNAPSHOT_MAX_SIZE (1024ULL * 1024 * MiB)
 
 static BlockBackend *blk_list;
 static int blk_count;
 
 static const BlockDriver *const block_drivers[] = {
     &block_driver_raw,
+    &block_driver_qcow2,
 };
 
-static const BlockDriver *blk_find_driver(const char *format)
+bool blk_snapshot_all;
+
+const BlockDriver *blk_driver_by_name(const char *format)
 {
     for (size_t i = 0; i < ARRAY_SIZE(block_drivers); i++) {
         if (!strcmp(block_drivers[i]->format, format)) {
@@ -31,6 +35,22 @@ static const BlockDriver *blk_find_driver(const char *format)
         }
     }
     return NULL;
+}
+
+const BlockDriver *blk_probe_format(const char *filename)
+{
+    uint8_t buf[8] = { 0 };
+    FILE *f = fopen(filename, "rb");
+
+    if (f) {
+        size_t n = fread(buf, 1, sizeof(buf), f);
+
+        fclose(f);
+        if (qcow2_probe(buf, n)) {
+            return &block_driver_qcow2;
+        }
+    }
+    return &block_driver_raw;
 }
 
 BlockBackend *blk_by_id(const char *id)
@@ -122,10 +142,19 @@ BlockBackend *drive_new(const char *str)
         goto out;
     }
     blk = mc_malloc0(sizeof(*blk));
+    snap |= blk_snapshot_all;
     if (!format) {
-        format = "raw";
+        blk->drv = blk_probe_format(file);
+        if (blk->drv == &block_driver_raw) {
+            /* Same warning as QEMU: raw probing is a security risk. */
+            error_report("warning: no format= for '%s', guessed raw; "
+                         "guessing is unsafe for untrusted images, add "
+                         "format=raw to silence this", file);
+        }
+        format = blk->drv->format;
+    } else {
+        blk->drv = blk_driver_by_name(format);
     }
-    blk->drv = blk_find_driver(format);
     if (!blk->drv) {
         error_report("-drive %s: unsupported format '%s'", str, format);
         goto err;
@@ -150,6 +179,13 @@ BlockBackend *drive_new(const char *str)
     if (ret < 0) {
         error_report("-drive %s: could not open '%s': %s", str, file,
                      strerror(-ret));
+        goto err;
+    }
+    if (snap && blk->size > SNAPSHOT_MAX_SIZE) {
+        /* The overlay index is one pointer per 64 KiB of disk. */
+        error_report("-drive %s: snapshot=on supports disks up to 1 TiB",
+                     str);
+        blk->drv->close(blk);
         goto err;
     }
     if (snap) {
@@ -304,6 +340,7 @@ int blk_write_zeroes(BlockBackend *blk, uint64_t off, uint64_t len)
 
 void blk_close_all(void)
 {
+    blk_aio_drain();
     while (blk_list) {
         BlockBackend *b = blk_list;
 

@@ -5,8 +5,9 @@
  * cpu_index + 1).  Runs in the main loop with the machine lock held;
  * registers and memory are only touched while the VM is stopped.
  *
- * Deviations: watchpoints (Z2-Z4) and "monitor" commands reply empty
- * (unsupported); signals in C/S/vCont are ignored.
+ * Watchpoints (Z2-Z4) stop before the access (see cpu_watchpoint_insert);
+ * "monitor CMD" (qRcmd) runs an HMP command.  Deviation: signals in
+ * C/S/vCont are ignored.
  */
 #include "machina/common.h"
 #include "machina/cpu.h"
@@ -14,10 +15,12 @@
 #include "machina/gdbstub.h"
 #include "machina/log.h"
 #include "machina/main-loop.h"
+#include "machina/monitor.h"
 #include "machina/memory.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
+#include <inttypes.h>
 #include <netdb.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
@@ -221,10 +224,21 @@ static CPUState *gdb_parse_thread(const char **p, bool *all)
 
 static void gdb_send_stop(CPUState *cpu, int sig)
 {
-    char buf[32];
+    char buf[80];
+    CPUWatchpoint *hit = &cpu->watchpoint_hit;
 
-    snprintf(buf, sizeof(buf), "T%02xthread:%02x;", sig,
-             gdb_thread_id(cpu));
+    if (sig == GDB_SIGTRAP && hit->flags) {
+        /* gdb manual E.3 "Stop Reply Packets": watch, rwatch, awatch. */
+        const char *kind = hit->flags == BP_MEM_WRITE ? "watch" :
+                           hit->flags == BP_MEM_READ ? "rwatch" : "awatch";
+
+        snprintf(buf, sizeof(buf), "T%02x%s:%" PRIx64 ";thread:%02x;", sig,
+                 kind, (uint64_t)hit->addr, gdb_thread_id(cpu));
+        hit->flags = 0;
+    } else {
+        snprintf(buf, sizeof(buf), "T%02xthread:%02x;", sig,
+                 gdb_thread_id(cpu));
+    }
     gdb_put_packet(buf);
 }
 
@@ -470,9 +484,29 @@ static void gdb_cmd_breakpoint(const char *p, bool insert)
         gdb_put_packet("E22");
         return;
     }
-    if (type > 1) {
-        /* Watchpoints: not supported yet. */
+    if (type > 4) {
         gdb_put_packet("");
+        return;
+    }
+    if (type >= 2) {
+        /* Z2 write, Z3 read, Z4 access; kind is the length. */
+        static const int wp_flags[] = {
+            0, 0, BP_MEM_WRITE, BP_MEM_READ, BP_MEM_ACCESS
+        };
+
+        if (kind == 0 || kind > TARGET_PAGE_SIZE || addr + kind - 1 < addr) {
+            gdb_put_packet("E22");
+            return;
+        }
+        CPU_FOREACH(cpu) {
+            int r = insert ?
+                cpu_watchpoint_insert(cpu, addr, kind, wp_flags[type]) :
+                cpu_watchpoint_remove(cpu, addr, kind, wp_flags[type]);
+            if (r < 0) {
+                err = r;
+            }
+        }
+        gdb_put_packet(err ? "E22" : "OK");
         return;
     }
     /* Software and hardware breakpoints are the same mechanism here. */
@@ -601,6 +635,48 @@ static void gdb_cmd_xfer_features(const char *p)
     gdb_put_packet_len(reply, out);
 }
 
+/*
+ * qRcmd,HEX: run a monitor command; its output goes back as console
+ * output packets ("O" + hex), then "OK" (gdb manual E.4).
+ */
+static void gdb_cmd_monitor(const char *hex)
+{
+    size_t hlen = strlen(hex);
+    char cmd[GDB_MAX_PACKET / 2 + 1];
+    char *out = NULL;
+    size_t out_len = 0, chunk;
+    FILE *f;
+
+    if (hlen % 2 || hlen / 2 >= sizeof(cmd) ||
+        !from_hex((uint8_t *)cmd, hex, hlen / 2)) {
+        gdb_put_packet("E22");
+        return;
+    }
+    cmd[hlen / 2] = '\0';
+    if (memchr(cmd, '\0', hlen / 2)) {
+        gdb_put_packet("E22");
+        return;
+    }
+    f = open_memstream(&out, &out_len);
+    if (!f) {
+        gdb_put_packet("E12");
+        return;
+    }
+    hmp_handle_command(cmd, f);
+    fclose(f);
+    /* Chunks small enough that "O" + hex fits a reply. */
+    chunk = (GDB_MAX_REPLY - 16) / 2;
+    for (size_t pos = 0; pos < out_len && gdb.fd >= 0; pos += chunk) {
+        size_t n = out_len - pos < chunk ? out_len - pos : chunk;
+
+        reply[0] = 'O';
+        to_hex(reply + 1, (const uint8_t *)out + pos, n);
+        gdb_put_packet_len(reply, 1 + 2 * n);
+    }
+    free(out);
+    gdb_put_packet("OK");
+}
+
 static void gdb_cmd_query(const char *p)
 {
     CPUState *cpu;
@@ -648,8 +724,10 @@ static void gdb_cmd_query(const char *p)
         gdb.no_ack = true;
     } else if (!strncmp(p, "qSymbol:", 8)) {
         gdb_put_packet("OK");
+    } else if (!strncmp(p, "qRcmd,", 6)) {
+        gdb_cmd_monitor(p + 6);
     } else {
-        /* qRcmd (monitor), qOffsets, qTStatus, ...: unsupported. */
+        /* qOffsets, qTStatus, ...: unsupported. */
         gdb_put_packet("");
     }
 }
@@ -662,6 +740,7 @@ static void gdb_detach(void)
 
     CPU_FOREACH(cpu) {
         cpu_breakpoint_remove_all(cpu);
+        cpu_watchpoint_remove_all(cpu);
     }
     gdb_clear_singlestep();
     gdb.running = false;
@@ -1004,10 +1083,6 @@ int gdbserver_start(const char *spec)
         error_report("-gdb: this CPU has no gdb support");
         return -ENOTSUP;
     }
-    if (gdb.listen_fd >= 0) {
-        error_report("-gdb: only one gdb server");
-        return -EBUSY;
-    }
     if (gdb_parse_spec(spec, host, sizeof(host), port, sizeof(port)) < 0) {
         error_report("-gdb %s: expected tcp::PORT or tcp:HOST:PORT", spec);
         return -EINVAL;
@@ -1030,14 +1105,18 @@ int gdbserver_start(const char *spec)
         err = -errno;
         goto err_sock;
     }
+    freeaddrinfo(res);
+    /* A new server (monitor "gdbserver") replaces the old one. */
+    gdbserver_stop();
+    gdb.listen_fd = fd;
     if (getsockname(fd, (struct sockaddr *)&ss, &sl) == 0) {
         gdb.port = ntohs(ss.ss_family == AF_INET6 ?
                          ((struct sockaddr_in6 *)&ss)->sin6_port :
                          ((struct sockaddr_in *)&ss)->sin_port);
     }
-    freeaddrinfo(res);
-    gdb.listen_fd = fd;
-    gdb.stop_bh = bh_new(gdb_stop_bh, NULL);
+    if (!gdb.stop_bh) {
+        gdb.stop_bh = bh_new(gdb_stop_bh, NULL);
+    }
     cpu_debug_handler = gdb_debug_handler;
     main_loop_set_fd_handler(fd, gdb_accept, NULL, NULL);
     return 0;
@@ -1048,6 +1127,21 @@ err_addr:
     freeaddrinfo(res);
     error_report("-gdb %s: %s", spec, strerror(-err));
     return err;
+}
+
+void gdbserver_stop(void)
+{
+    if (gdb.fd >= 0) {
+        /* Called from "monitor gdbserver": the client loses its link. */
+        gdb_close_client();
+        gdb_detach();
+    }
+    if (gdb.listen_fd >= 0) {
+        main_loop_set_fd_handler(gdb.listen_fd, NULL, NULL, NULL);
+        close(gdb.listen_fd);
+        gdb.listen_fd = -1;
+        gdb.port = -1;
+    }
 }
 
 int gdbserver_port(void)

@@ -3,10 +3,13 @@
 #include "machina/monitor.h"
 #include "machina/cpu.h"
 #include "machina/device.h"
+#include "machina/gdbstub.h"
 #include "machina/log.h"
 #include "machina/machine.h"
 #include "machina/main-loop.h"
 #include "machina/memory.h"
+#include "machina/net.h"
+#include "machina/pci.h"
 #include <ctype.h>
 #include <inttypes.h>
 #include <stdlib.h>
@@ -42,9 +45,11 @@ static CPUState *hmp_current_cpu(void)
 static const char hmp_help_text[] =
     "cont|c -- resume emulation\n"
     "cpu index -- set the default CPU\n"
-    "gdbserver [device] -- start gdbserver (not supported)\n"
+    "gdbserver [tcp::PORT|none] -- start (default tcp::1234) or stop "
+    "the gdb server\n"
     "help|? [cmd] -- show the help\n"
-    "info registers [-a]|mtree|qtree|cpus|status|version -- show state\n"
+    "info registers [-a]|mtree|qtree|cpus|status|version|pci|network -- "
+    "show state\n"
     "quit|q -- quit the emulator\n"
     "screendump filename -- save screen (not supported)\n"
     "sendkey keys -- send keys (not supported)\n"
@@ -53,9 +58,100 @@ static const char hmp_help_text[] =
     "system_reset -- reset the system\n"
     "x /fmt addr -- virtual memory dump starting at 'addr'\n"
     "xp /fmt addr -- physical memory dump starting at 'addr'\n"
-    "  fmt is /Nfu: N count, f one of x,d,u,o,c,i, u one of b,h,w,g\n";
+    "  fmt is /Nfu: N count, f one of x,d,u,o,c,i, u one of b,h,w,g\n"
+    "  addr: number or $reg (any register gdb knows: $pc, $sp, $a0, "
+    "$mstatus ...) with + and -\n";
 
-/* ---- expressions: numbers, $pc, + and - ---- */
+/* ---- expressions: numbers, $reg, + and - ---- */
+
+/*
+ * Find register "name" in the CPU's gdb target description and return its
+ * gdb number: every architecture with a gdbstub names its registers there,
+ * so the monitor needs no per-architecture table.
+ */
+static int hmp_find_xml_reg(const char *xml, const char *name)
+{
+    char key[48];
+    const char *p = xml;
+
+    snprintf(key, sizeof(key), "name=\"%s\"", name);
+    while ((p = strstr(p, key)) != NULL) {
+        const char *tag = p, *end = strchr(p, '>');
+        const char *num;
+
+        /* Only <reg> tags count (not <field>, <feature>, ...). */
+        while (tag > xml && *tag != '<') {
+            tag--;
+        }
+        num = strstr(p, "regnum=\"");
+        if (end && !strncmp(tag, "<reg ", 5) && num && num < end) {
+            return atoi(num + 8);
+        }
+        p += strlen(key);
+    }
+    return -1;
+}
+
+static int hmp_find_reg(CPUState *cpu, const char *name)
+{
+    const char *target, *p;
+
+    if (!cpu->ops->gdb_get_xml || !cpu->ops->gdb_read_register) {
+        return -1;
+    }
+    target = cpu->ops->gdb_get_xml("target.xml");
+    if (!target) {
+        return -1;
+    }
+    for (p = target; (p = strstr(p, "href=\"")) != NULL; ) {
+        char annex[64];
+        size_t n;
+        const char *feat;
+        int reg;
+
+        p += 6;
+        n = strcspn(p, "\"");
+        if (n >= sizeof(annex)) {
+            continue;
+        }
+        memcpy(annex, p, n);
+        annex[n] = 0;
+        feat = cpu->ops->gdb_get_xml(annex);
+        if (feat && (reg = hmp_find_xml_reg(feat, name)) >= 0) {
+            return reg;
+        }
+    }
+    return -1;
+}
+
+static bool hmp_read_reg(CPUState *cpu, const char *name, uint64_t *val)
+{
+    uint8_t buf[64];
+    int reg, len;
+
+    if (!strcmp(name, "pc")) {
+        vaddr pc;
+        uint64_t flags;
+
+        cpu->ops->get_tb_state(cpu, &pc, &flags);
+        *val = pc;
+        return true;
+    }
+    reg = hmp_find_reg(cpu, name);
+    if (reg < 0) {
+        return false;
+    }
+    len = cpu->ops->gdb_read_register(cpu, buf, reg);
+    if (len <= 0 || len > (int)sizeof(buf)) {
+        return false;
+    }
+    /* gdb byte order is the target's; our targets are little-endian. */
+    *val = 0;
+    for (int i = (len > 8 ? 8 : len) - 1; i >= 0; i--) {
+        *val = (*val << 8) | buf[i];
+    }
+    return true;
+}
 
 static bool hmp_parse_term(const char **p, uint64_t *val, FILE *out)
 {
@@ -66,7 +162,7 @@ static bool hmp_parse_term(const char **p, uint64_t *val, FILE *out)
         s++;
     }
     if (*s == '$') {
-        char name[16];
+        char name[32];
         int n = 0;
         CPUState *cpu = hmp_current_cpu();
 
@@ -76,20 +172,13 @@ static bool hmp_parse_term(const char **p, uint64_t *val, FILE *out)
             name[n++] = *s++;
         }
         name[n] = 0;
-        if (strcmp(name, "pc")) {
-            fprintf(out, "unknown register '$%s'\n", name);
-            return false;
-        }
         if (!cpu) {
             fprintf(out, "no CPU\n");
             return false;
         }
-        {
-            vaddr pc;
-            uint64_t flags;
-
-            cpu->ops->get_tb_state(cpu, &pc, &flags);
-            *val = pc;
+        if (!hmp_read_reg(cpu, name, val)) {
+            fprintf(out, "unknown register '$%s'\n", name);
+            return false;
         }
     } else {
         if (!isdigit((unsigned char)*s)) {
@@ -331,9 +420,38 @@ static void hmp_info(const char *what, FILE *out)
     } else if (!strcmp(what, "version")) {
         fprintf(out, "%s\n", MACHINA_VERSION);
     } else if (!strcmp(what, "pci")) {
-        fprintf(out, "info pci: not supported on this machine\n");
+        pci_print_info(out);
+    } else if (!strcmp(what, "network")) {
+        net_print_info(out);
     } else {
         fprintf(out, "info: unknown item '%s' (try 'help')\n", what);
+    }
+}
+
+static void hmp_gdbserver(const char *args, FILE *out)
+{
+    char spec[128];
+    size_t len = strlen(args);
+
+    while (len && isspace((unsigned char)args[len - 1])) {
+        len--;
+    }
+    if (len >= sizeof(spec)) {
+        fprintf(out, "gdbserver: device name too long\n");
+        return;
+    }
+    if (!len) {
+        snprintf(spec, sizeof(spec), "tcp::%d", GDBSTUB_DEFAULT_PORT);
+    } else {
+        snprintf(spec, sizeof(spec), "%.*s", (int)len, args);
+    }
+    if (!strcmp(spec, "none")) {
+        gdbserver_stop();
+        fprintf(out, "Disabled gdbserver\n");
+    } else if (gdbserver_start(spec) < 0) {
+        fprintf(out, "Could not open gdbserver on device '%s'\n", spec);
+    } else {
+        fprintf(out, "Waiting for gdb connection on device '%s'\n", spec);
     }
 }
 
@@ -368,7 +486,8 @@ void hmp_handle_command(const char *line, FILE *out)
             len--;
         }
         if (!len) {
-            fprintf(out, "info registers|mtree|qtree|cpus|status|version\n");
+            fprintf(out, "info registers|mtree|qtree|cpus|status|version|"
+                    "pci|network\n");
             return;
         }
         snprintf(what, sizeof(what), "%.*s", (int)len, args);
@@ -401,8 +520,9 @@ void hmp_handle_command(const char *line, FILE *out)
             }
         }
         fprintf(out, "invalid CPU index\n");
-    } else if (!strcmp(cmd, "screendump") || !strcmp(cmd, "sendkey") ||
-               !strcmp(cmd, "gdbserver")) {
+    } else if (!strcmp(cmd, "gdbserver")) {
+        hmp_gdbserver(args, out);
+    } else if (!strcmp(cmd, "screendump") || !strcmp(cmd, "sendkey")) {
         fprintf(out, "%s: not supported on this machine\n", cmd);
     } else {
         fprintf(out, "unknown command: '%s'\n", cmd);

@@ -67,6 +67,26 @@ elif [ "$urc" -ne 0 ]; then
     tail -n 20 "$LOG/unit.log"
 fi
 
+step "fuzz smoke (5 s per libFuzzer target)"
+if command -v clang >/dev/null 2>&1; then
+    if make -j"$JOBS" BUILD="$BUILD" fuzz FUZZ_SECONDS=5 \
+        >"$LOG/fuzz.log" 2>&1; then
+        :
+    fi
+    grep '^fuzz ' "$LOG/fuzz.log" || true
+    sum=$(grep -E '^fuzz: [0-9]+ passed' "$LOG/fuzz.log" | tail -n1)
+    if [ -n "$sum" ]; then
+        read -r fp ff <<<"$(echo "$sum" |
+            sed -E 's/^fuzz: ([0-9]+) passed, ([0-9]+) failed/\1 \2/')"
+        passed=$((passed + fp)) failed=$((failed + ff))
+    else
+        fail "fuzz targets did not build (see $LOG/fuzz.log)"
+        tail -n 20 "$LOG/fuzz.log"
+    fi
+else
+    skip "fuzz smoke (clang is not installed)"
+fi
+
 step "guest, functional and differential tests (pytest)"
 export MACHINA_BUILD=$ROOT/$BUILD
 [ "${BUILD#/}" != "$BUILD" ] && export MACHINA_BUILD=$BUILD

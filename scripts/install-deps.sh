@@ -10,7 +10,7 @@ pkgs=(
     zlib1g-dev libpixman-1-dev libfdt-dev libcmocka-dev libjansson-dev
     gcc-riscv64-unknown-elf picolibc-riscv64-unknown-elf
     opensbi u-boot-qemu python3-pytest device-tree-compiler cpio
-    e2fsprogs qemu-system-misc gdb-multiarch
+    e2fsprogs qemu-system-misc gdb-multiarch qemu-utils
 )
 
 missing=()

@@ -39,6 +39,15 @@ static const struct {
     { "unimp", LOG_UNIMP, "log unimplemented functionality" },
 };
 
+/* -dfilter ranges, inclusive [start, last]; set once at start-up. */
+typedef struct LogRange {
+    uint64_t start;
+    uint64_t last;
+} LogRange;
+
+static LogRange *dfilter;
+static size_t dfilter_count;
+
 static FILE *log_out(void)
 {
     return log_file ? log_file : stderr;
@@ -84,6 +93,98 @@ void log_print_help(void)
         printf("%-15s %s\n", log_items[i].name, log_items[i].help);
     }
     printf("%-15s %s\n", "all", "enable every item above");
+    printf("\n-dfilter ADDR+LEN,START..END,... limits in_asm, out_asm, op, "
+           "op_opt,\nexec and cpu to TBs whose pc is in one of the ranges.\n");
+}
+
+/* One "ADDR+LEN", "ADDR-LEN" (QEMU: ADDR back to ADDR-LEN+1) or "A..B". */
+static bool parse_range(const char *tok, LogRange *r)
+{
+    char *end;
+    uint64_t a, b;
+    const char *sep;
+
+    errno = 0;
+    a = strtoull(tok, &end, 0);
+    if (end == tok || errno) {
+        return false;
+    }
+    sep = end;
+    if (!strncmp(sep, "..", 2)) {
+        b = strtoull(sep + 2, &end, 0);
+        if (end == sep + 2 || *end || errno || b < a) {
+            return false;
+        }
+        r->start = a;
+        r->last = b;
+        return true;
+    }
+    if (*sep != '+' && *sep != '-') {
+        return false;
+    }
+    b = strtoull(sep + 1, &end, 0);
+    if (end == sep + 1 || *end || errno || b == 0) {
+        return false;
+    }
+    if (*sep == '+') {
+        if (a + (b - 1) < a) {
+            return false;
+        }
+        r->start = a;
+        r->last = a + (b - 1);
+    } else {
+        if (b - 1 > a) {
+            return false;
+        }
+        r->start = a - (b - 1);
+        r->last = a;
+    }
+    return true;
+}
+
+int log_parse_dfilter(const char *str)
+{
+    char *copy = mc_strdup(str);
+    char *save = NULL;
+    LogRange *ranges = NULL;
+    size_t n = 0;
+
+    for (char *tok = strtok_r(copy, ",", &save); tok;
+         tok = strtok_r(NULL, ",", &save)) {
+        LogRange r;
+
+        if (!parse_range(tok, &r)) {
+            error_report("-dfilter: bad range '%s' (expected ADDR+LEN, "
+                         "ADDR-LEN or START..END)", tok);
+            free(ranges);
+            free(copy);
+            return -1;
+        }
+        ranges = mc_realloc(ranges, (n + 1) * sizeof(*ranges));
+        ranges[n++] = r;
+    }
+    free(copy);
+    if (!n) {
+        error_report("-dfilter: no range given");
+        return -1;
+    }
+    free(dfilter);
+    dfilter = ranges;
+    dfilter_count = n;
+    return 0;
+}
+
+bool log_in_dfilter(uint64_t pc)
+{
+    if (!dfilter_count) {
+        return true;
+    }
+    for (size_t i = 0; i < dfilter_count; i++) {
+        if (pc >= dfilter[i].start && pc <= dfilter[i].last) {
+            return true;
+        }
+    }
+    return false;
 }
 
 int log_set_file(const char *path)

@@ -88,10 +88,12 @@ static void usage(void)
            "Debugging:\n"
            "  -d ITEM,...      log items (-d help lists)\n"
            "  -D FILE          log to FILE instead of stderr\n"
+           "  -dfilter RANGES  per-TB logs only for pcs in ADDR+LEN,A..B\n"
            "  -S               do not start CPUs at start-up\n"
            "  -s               gdb server on tcp::1234 (127.0.0.1)\n"
            "  -gdb tcp:[HOST]:PORT  gdb server on PORT\n"
            "  -no-reboot       exit instead of rebooting\n"
+           "  -snapshot        write to temporary copies of all drives\n"
            "Other:\n"
            "  -version         print version and exit\n"
            "  -h, -help        print this help and exit\n\n"
@@ -103,6 +105,7 @@ static void usage(void)
 static const char *const opts_with_arg[] = {
     "M", "machine", "m", "smp", "cpu", "bios", "kernel", "initrd",
     "append", "dtb", "serial", "chardev", "display", "d", "D", "L", "gdb",
+    "dfilter",
     "accel", "monitor", "qmp", "mon", "drive", "device",
     "netdev", "nic",
 };
@@ -336,12 +339,18 @@ static void parse_args(int argc, char **argv, Config *cfg, MachineState *ms)
             if (log_parse_mask(arg) < 0) {
                 exit(1);
             }
+        } else if (!strcmp(name, "dfilter")) {
+            if (log_parse_dfilter(arg) < 0) {
+                exit(1);
+            }
         } else if (!strcmp(name, "D")) {
             if (log_set_file(arg) < 0) {
                 exit(1);
             }
         } else if (!strcmp(name, "L")) {
             firmware_add_search_dir(arg);
+        } else if (!strcmp(name, "snapshot")) {
+            blk_snapshot_all = true;    /* every drive as snapshot=on */
         } else if (!strcmp(name, "no-reboot")) {
             no_reboot = true;
         } else if (!strcmp(name, "S")) {
@@ -593,6 +602,9 @@ int main(int argc, char **argv)
     create_chardevs(&cfg, ms);
     create_netdevs(&cfg);
     create_drives(&cfg);
+    if (cfg.nr_drives) {
+        blk_aio_init(4);        /* guest disk I/O off the vCPU threads */
+    }
     tcg_exec_init(TCG_CODE_BUFFER_SIZE);
     current_machine = ms;
     t->init(ms);

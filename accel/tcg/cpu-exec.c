@@ -163,12 +163,14 @@ static int cpu_exec_loop(CPUState *cpu)
             }
 
             tb = tb_find(cpu, last_tb, tb_exit);
-            if (log_enabled(LOG_CPU) && cpu->ops->dump_state) {
-                cpu->ops->dump_state(cpu, log_out());
+            if (log_enabled(LOG_CPU | LOG_EXEC) && log_in_dfilter(tb->pc)) {
+                if (log_enabled(LOG_CPU) && cpu->ops->dump_state) {
+                    cpu->ops->dump_state(cpu, log_out());
+                }
+                log_mask_printf(LOG_EXEC, "Trace %d: %p [%016" PRIx64 "/%"
+                                PRIx64 "]\n", cpu->cpu_index,
+                                (void *)tb->tc_ptr, tb->pc, tb->flags);
             }
-            log_mask_printf(LOG_EXEC, "Trace %d: %p [%016" PRIx64 "/%"
-                            PRIx64 "]\n", cpu->cpu_index,
-                            (void *)tb->tc_ptr, tb->pc, tb->flags);
 
             r = tcg_qemu_tb_exec(cpu, tb->tc_ptr);
 

@@ -8,6 +8,7 @@
 #include "machina/memory.h"
 #include "internal.h"
 
+#include <errno.h>
 #include <inttypes.h>
 
 /* Address that the current ops->tlb_fill call is resolving. */
@@ -167,6 +168,108 @@ static void tlb_add_large_page(CPUState *cpu, int mmu_idx, vaddr va,
     acs->large_page_mask[mmu_idx] = lp_mask;
 }
 
+/* ---- gdb watchpoints ---- */
+
+/* Overlap of [a, a + alen) and [b, b + blen), without overflow. */
+static bool ranges_overlap(vaddr a, vaddr alen, vaddr b, vaddr blen)
+{
+    if (!alen || !blen) {
+        return false;
+    }
+    /* Unsigned differences: a start inside the other range. */
+    return a - b < blen || b - a < alen;
+}
+
+/* BP_MEM_* kinds watched anywhere in the page at va. */
+static int watchpoint_page_flags(CPUState *cpu, vaddr va)
+{
+    int flags = 0;
+
+    for (int i = 0; i < cpu->nb_watchpoints; i++) {
+        CPUWatchpoint *wp = &cpu->watchpoints[i];
+
+        if (ranges_overlap(wp->addr, wp->len, va & TARGET_PAGE_MASK,
+                           TARGET_PAGE_SIZE)) {
+            flags |= wp->flags;
+        }
+    }
+    return flags;
+}
+
+int cpu_watchpoint_insert(CPUState *cpu, vaddr addr, vaddr len, int flags)
+{
+    if (!len || (flags & ~BP_MEM_ACCESS) || !(flags & BP_MEM_ACCESS) ||
+        addr + len - 1 < addr) {
+        return -EINVAL;
+    }
+    for (int i = 0; i < cpu->nb_watchpoints; i++) {
+        CPUWatchpoint *wp = &cpu->watchpoints[i];
+
+        if (wp->addr == addr && wp->len == len && wp->flags == flags) {
+            return 0;
+        }
+    }
+    if (cpu->nb_watchpoints >= CPU_MAX_WATCHPOINTS) {
+        return -ENOSPC;
+    }
+    cpu->watchpoints[cpu->nb_watchpoints++] = (CPUWatchpoint) {
+        .addr = addr, .len = len, .flags = flags,
+    };
+    /* Refill every entry so watched pages get TLB_WATCHPOINT. */
+    tlb_flush(cpu);
+    return 0;
+}
+
+int cpu_watchpoint_remove(CPUState *cpu, vaddr addr, vaddr len, int flags)
+{
+    for (int i = 0; i < cpu->nb_watchpoints; i++) {
+        CPUWatchpoint *wp = &cpu->watchpoints[i];
+
+        if (wp->addr == addr && wp->len == len && wp->flags == flags) {
+            cpu->watchpoints[i] =
+                cpu->watchpoints[--cpu->nb_watchpoints];
+            tlb_flush(cpu);
+            return 0;
+        }
+    }
+    return -ENOENT;
+}
+
+void cpu_watchpoint_remove_all(CPUState *cpu)
+{
+    if (cpu->nb_watchpoints) {
+        cpu->nb_watchpoints = 0;
+        tlb_flush(cpu);
+    }
+    cpu->watchpoint_hit.flags = 0;
+}
+
+/*
+ * Slow path of an access to a watched page.  On a hit the access has
+ * not happened: stop with the pc of the accessing instruction (gdb's
+ * RISC-V target has non-steppable watchpoints: it steps over the access
+ * itself with the watchpoints removed, then compares values).
+ */
+static void watchpoint_check(CPUState *cpu, vaddr addr, int size,
+                             int kind, uintptr_t retaddr)
+{
+    for (int i = 0; i < cpu->nb_watchpoints; i++) {
+        CPUWatchpoint *wp = &cpu->watchpoints[i];
+
+        if ((wp->flags & kind) &&
+            ranges_overlap(wp->addr, wp->len, addr, (vaddr)size)) {
+            cpu->watchpoint_hit = (CPUWatchpoint) {
+                /* Report an address inside the watched range. */
+                .addr = addr < wp->addr ? wp->addr : addr,
+                .len = wp->len,
+                .flags = wp->flags,
+            };
+            cpu->exception_index = EXCP_DEBUG;
+            cpu_loop_exit_restore(cpu, retaddr);
+        }
+    }
+}
+
 /* ---- filling ---- */
 
 void tlb_set_page(CPUState *cpu, vaddr va, hwaddr pa, int prot,
@@ -224,6 +327,18 @@ void tlb_set_page(CPUState *cpu, vaddr va, hwaddr pa, int prot,
         wflags |= TLB_MMIO;     /* writes are ignored on the slow path */
     } else if (is_ram && page_has_code(pa)) {
         wflags |= TLB_NOTDIRTY;
+    }
+
+    /* Watched pages take the slow path, which checks the ranges. */
+    if (cpu->nb_watchpoints) {
+        int wf = watchpoint_page_flags(cpu, va);
+
+        if (wf & BP_MEM_READ) {
+            flags |= TLB_WATCHPOINT;
+        }
+        if (wf & BP_MEM_WRITE) {
+            wflags |= TLB_WATCHPOINT;
+        }
     }
 
     accel_cpu_state(cpu)->used_mmu_mask |= 1u << mmu_idx;
@@ -466,6 +581,9 @@ static uint64_t ld_page(CPUState *cpu, vaddr addr, int size, int mmu_idx,
         return 0;
     }
     tag = tlb_tag(e, type);
+    if ((tag & TLB_WATCHPOINT) && type != MMU_INST_FETCH) {
+        watchpoint_check(cpu, addr, size, BP_MEM_READ, retaddr);
+    }
     if (!(tag & TLB_MMIO)) {
         return ldn_le((void *)(uintptr_t)(addr + e->addend), size);
     }
@@ -485,6 +603,9 @@ static void st_page(CPUState *cpu, vaddr addr, uint64_t val, int size,
         return;
     }
     tag = e->addr_write;
+    if (tag & TLB_WATCHPOINT) {
+        watchpoint_check(cpu, addr, size, BP_MEM_WRITE, retaddr);
+    }
     if (tag & TLB_MMIO) {
         io_write(cpu, tlb_phys(cpu, mmu_idx, addr), addr, val, size,
                  mmu_idx, retaddr);
@@ -622,6 +743,11 @@ void *probe_access(CPUState *cpu, vaddr addr, int size,
         return NULL;
     }
     tag = tlb_tag(e, access_type);
+    if ((tag & TLB_WATCHPOINT) && access_type != MMU_INST_FETCH) {
+        /* The caller accesses through the pointer: check here. */
+        watchpoint_check(cpu, addr, size, access_type == MMU_DATA_STORE ?
+                         BP_MEM_WRITE : BP_MEM_READ, retaddr);
+    }
     if (tag & TLB_MMIO) {
         return NULL;
     }

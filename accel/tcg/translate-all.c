@@ -708,7 +708,7 @@ TranslationBlock *tb_gen_code(CPUState *cpu, vaddr pc, uint64_t flags,
         code = (uint8_t *)ROUND_UP((uintptr_t)(p + sizeof(*tb)),
                                    CODE_GEN_ALIGN);
 
-        if (log_enabled(LOG_OP)) {
+        if (log_enabled(LOG_OP) && log_in_dfilter(pc)) {
             log_printf("OP: pc 0x%016" PRIx64 "\n", pc);
             tcg_dump_ops(tcg_ctx, log_out());
             log_printf("\n");
@@ -722,7 +722,7 @@ TranslationBlock *tb_gen_code(CPUState *cpu, vaddr pc, uint64_t flags,
             tb_flush_now();
             continue;
         }
-        if (log_enabled(LOG_OP_OPT)) {
+        if (log_enabled(LOG_OP_OPT) && log_in_dfilter(pc)) {
             log_printf("OP after optimization: pc 0x%016" PRIx64 "\n", pc);
             tcg_dump_ops(tcg_ctx, log_out());
             log_printf("\n");
@@ -764,10 +764,10 @@ TranslationBlock *tb_gen_code(CPUState *cpu, vaddr pc, uint64_t flags,
         code_gen_ptr = p;
         tb_unlock();
 
-        if (log_enabled(LOG_IN_ASM)) {
+        if (log_enabled(LOG_IN_ASM) && log_in_dfilter(pc)) {
             tb_log_in_asm(cpu, tb, mmu_idx);
         }
-        if (log_enabled(LOG_OUT_ASM)) {
+        if (log_enabled(LOG_OUT_ASM) && log_in_dfilter(pc)) {
             log_printf("OUT: [size=%d] for pc 0x%016" PRIx64 "\n", size, pc);
             log_disas(DISAS_X86_64, code, (size_t)size, (uintptr_t)code);
             log_printf("\n");

@@ -71,9 +71,11 @@ void *helper_lookup_tb_ptr(CPUState *cpu)
         }
         __atomic_store_n(&cpu->tb_jmp_cache[h], tb, __ATOMIC_RELAXED);
     }
-    log_mask_printf(LOG_EXEC, "Trace %d: %p [%016" PRIx64 "/%" PRIx64
-                    "] (lookup)\n", cpu->cpu_index, (void *)tb->tc_ptr,
-                    tb->pc, tb->flags);
+    if (log_in_dfilter(tb->pc)) {
+        log_mask_printf(LOG_EXEC, "Trace %d: %p [%016" PRIx64 "/%" PRIx64
+                        "] (lookup)\n", cpu->cpu_index, (void *)tb->tc_ptr,
+                        tb->pc, tb->flags);
+    }
     return tb->tc_ptr;
 }
 

@@ -682,8 +682,11 @@ static void virt_create_pcie(VirtState *s)
     }
     /* No MSI controller (no IMSIC): devices fall back to INTx. */
     s->gpex = gpex_create(system_memory, &w, irqs);
-    /* -nic model=e1000 (and other PCI models not yet claimed). */
-    if (pci_nics_create(NULL) < 0) {
+    /*
+     * -nic model=e1000 (and other PCI models not yet claimed); without a
+     * model, virtio-net-pci like QEMU's riscv virt board.
+     */
+    if (pci_nics_create("virtio-net-pci") < 0) {
         exit(1);
     }
 }

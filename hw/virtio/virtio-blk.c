@@ -2,8 +2,10 @@
 /* virtio-blk device (virtio 1.2 section 5.2) on a -drive backend. */
 
 /*
- * Requests: read, write, flush, get-id, discard, write-zeroes.  They run
- * synchronously when the driver notifies the queue.  Deviations: one
+ * Requests: read, write, flush, get-id, discard, write-zeroes.  Block
+ * I/O runs in block/aio.c workers (the vCPU only copies guest data) and
+ * completes in the main loop; per drive they run in order, so a flush
+ * covers every earlier write.  Deviations: one
  * queue, no geometry/topology, no writeback toggle (always writeback).
  */
 
@@ -57,7 +59,7 @@ enum {
 #define VBLK_SECTOR         512
 #define VBLK_QUEUE_SIZE     256
 #define VBLK_MAX_DISCARD    0x3fffff        /* sectors per segment */
-#define VBLK_BOUNCE         (256 * KiB)
+#define VBLK_MAX_REQ        (64 * MiB)     /* bytes per read/write */
 #define VBLK_ID_BYTES       20
 
 typedef struct VirtIOBlock {
@@ -65,9 +67,22 @@ typedef struct VirtIOBlock {
     char *drive;                /* property: -drive id */
     char *serial;               /* property: get-id answer */
     BlockBackend *blk;
-    VirtQueueElement *elem;
-    uint8_t *bounce;
+    unsigned gen;               /* bumped by reset: stale completions */
+    unsigned inflight;
+    uint64_t inflight_bytes;    /* data buffers held by requests */
+    bool throttled;             /* stopped popping: too many bytes held */
 } VirtIOBlock;
+
+/* One request between submission and completion. */
+typedef struct VirtIOBlockReq {
+    VirtIOBlock *s;
+    VirtQueue *vq;
+    VirtQueueElement *elem;
+    uint32_t type;
+    unsigned gen;
+    uint64_t off, len;
+    uint8_t *buf;               /* read/write data, copied under lock */
+} VirtIOBlockReq;
 
 static void vblk_get_config(VirtIODevice *vdev)
 {
@@ -87,6 +102,8 @@ static void vblk_get_config(VirtIODevice *vdev)
     c[VBLK_CFG_WZ_MAY_UNMAP] = 0;
 }
 
+static void vblk_handle(VirtIODevice *vdev, VirtQueue *vq);
+
 /* Sector range check; false means IOERR. */
 static bool vblk_range_ok(VirtIOBlock *s, uint64_t sector, uint64_t bytes)
 {
@@ -96,65 +113,107 @@ static bool vblk_range_ok(VirtIOBlock *s, uint64_t sector, uint64_t bytes)
            bytes % VBLK_SECTOR == 0;
 }
 
-static uint8_t vblk_read(VirtIOBlock *s, VirtQueueElement *e,
-                         uint64_t sector, uint64_t len)
+/* Worker thread: only the block layer, never guest memory. */
+static int vblk_work(void *opaque)
 {
-    uint64_t off = sector * VBLK_SECTOR;
+    VirtIOBlockReq *r = opaque;
+    BlockBackend *blk = r->s->blk;
 
-    if (!vblk_range_ok(s, sector, len)) {
-        guest_error("virtio-blk: read beyond end, sector %" PRIu64 "\n",
-                    sector);
-        return VIRTIO_BLK_S_IOERR;
+    switch (r->type) {
+    case VIRTIO_BLK_T_IN:
+        return blk_pread(blk, r->off, r->buf, r->len);
+    case VIRTIO_BLK_T_OUT:
+        return blk_pwrite(blk, r->off, r->buf, r->len);
+    case VIRTIO_BLK_T_FLUSH:
+        return blk_flush(blk);
+    case VIRTIO_BLK_T_DISCARD:
+        return blk_discard(blk, r->off, r->len);
+    default:
+        return blk_write_zeroes(blk, r->off, r->len);
     }
-    for (uint64_t done = 0; done < len;) {
-        size_t n = MIN(len - done, VBLK_BOUNCE);
-
-        if (blk_pread(s->blk, off + done, s->bounce, n) < 0) {
-            return VIRTIO_BLK_S_IOERR;
-        }
-        if (virtqueue_elem_write(&s->vdev, e, done, s->bounce, n) != n) {
-            return VIRTIO_BLK_S_IOERR;
-        }
-        done += n;
-    }
-    return VIRTIO_BLK_S_OK;
 }
 
-static uint8_t vblk_write(VirtIOBlock *s, VirtQueueElement *e,
-                          uint64_t sector, uint64_t len)
+static void vblk_req_free(VirtIOBlockReq *r)
 {
-    uint64_t off = sector * VBLK_SECTOR;
+    free(r->buf);
+    free(r->elem);
+    free(r);
+}
 
-    if (s->blk->read_only) {
+/* Fill in the status byte and give the chain back to the driver. */
+static void vblk_complete(VirtIOBlockReq *r, uint8_t status, uint32_t len)
+{
+    VirtIOBlock *s = r->s;
+
+    virtqueue_elem_write(&s->vdev, r->elem, r->elem->in_len - 1, &status, 1);
+    virtqueue_push(r->vq, r->elem, len + 1);
+    virtqueue_notify(r->vq);
+    vblk_req_free(r);
+}
+
+/* Main loop (or inline without workers), machine lock held. */
+static void vblk_done(void *opaque, int ret)
+{
+    VirtIOBlockReq *r = opaque;
+    VirtIOBlock *s = r->s;
+    VirtQueue *vq = r->vq;
+    uint32_t len = 0;
+
+    s->inflight--;
+    s->inflight_bytes -= r->buf ? r->len : 0;
+    if (r->gen != s->gen) {
+        /* The device was reset meanwhile: the chain is gone. */
+        vblk_req_free(r);
+        return;
+    }
+    if (ret == 0 && r->type == VIRTIO_BLK_T_IN) {
+        if (virtqueue_elem_write(&r->s->vdev, r->elem, 0, r->buf, r->len) !=
+            r->len) {
+            ret = -EIO;
+        } else {
+            len = r->len;
+        }
+    }
+    vblk_complete(r, ret < 0 ? VIRTIO_BLK_S_IOERR : VIRTIO_BLK_S_OK, len);
+    if (s->throttled && s->inflight_bytes < VBLK_MAX_REQ) {
+        s->throttled = false;
+        vblk_handle(&s->vdev, vq);
+    }
+}
+
+static uint8_t vblk_prep_rw(VirtIOBlock *s, VirtIOBlockReq *r,
+                            uint64_t sector, uint64_t len)
+{
+    if (r->type == VIRTIO_BLK_T_OUT && s->blk->read_only) {
         return VIRTIO_BLK_S_IOERR;
     }
-    if (!vblk_range_ok(s, sector, len)) {
-        guest_error("virtio-blk: write beyond end, sector %" PRIu64 "\n",
-                    sector);
+    if (!vblk_range_ok(s, sector, len) || len > VBLK_MAX_REQ) {
+        guest_error("virtio-blk: bad %s, sector %" PRIu64 " len %" PRIu64
+                    "\n", r->type == VIRTIO_BLK_T_IN ? "read" : "write",
+                    sector, len);
         return VIRTIO_BLK_S_IOERR;
     }
-    for (uint64_t done = 0; done < len;) {
-        size_t n = MIN(len - done, VBLK_BOUNCE);
-
-        if (virtqueue_elem_read(&s->vdev, e, 16 + done, s->bounce, n) != n) {
-            return VIRTIO_BLK_S_IOERR;
-        }
-        if (blk_pwrite(s->blk, off + done, s->bounce, n) < 0) {
-            return VIRTIO_BLK_S_IOERR;
-        }
-        done += n;
+    r->off = sector * VBLK_SECTOR;
+    r->len = len;
+    r->buf = malloc(MAX(len, 1));
+    if (!r->buf) {
+        return VIRTIO_BLK_S_IOERR;
+    }
+    /* Writes: copy the data now, while the machine lock is held. */
+    if (r->type == VIRTIO_BLK_T_OUT &&
+        virtqueue_elem_read(&s->vdev, r->elem, 16, r->buf, len) != len) {
+        return VIRTIO_BLK_S_IOERR;
     }
     return VIRTIO_BLK_S_OK;
 }
 
 /* Discard and write-zeroes carry one 16-byte segment (max_seg = 1). */
-static uint8_t vblk_discard_wz(VirtIOBlock *s, VirtQueueElement *e,
-                               uint32_t type)
+static uint8_t vblk_prep_discard_wz(VirtIOBlock *s, VirtIOBlockReq *r)
 {
+    VirtQueueElement *e = r->elem;
     uint8_t seg[16];
     uint64_t sector;
     uint32_t num, flags;
-    int ret;
 
     if (s->blk->read_only) {
         return VIRTIO_BLK_S_IOERR;
@@ -168,29 +227,25 @@ static uint8_t vblk_discard_wz(VirtIOBlock *s, VirtQueueElement *e,
     num = ldn_le(seg + 8, 4);
     flags = ldn_le(seg + 12, 4);
     /* Section 5.2.6.2: unknown flags, or unmap on discard, are errors. */
-    if ((flags & ~1u) || (type == VIRTIO_BLK_T_DISCARD && (flags & 1))) {
+    if ((flags & ~1u) || (r->type == VIRTIO_BLK_T_DISCARD && (flags & 1))) {
         return VIRTIO_BLK_S_UNSUPP;
     }
     if (num > VBLK_MAX_DISCARD ||
         !vblk_range_ok(s, sector, (uint64_t)num * VBLK_SECTOR)) {
         return VIRTIO_BLK_S_IOERR;
     }
-    if (type == VIRTIO_BLK_T_DISCARD) {
-        ret = blk_discard(s->blk, sector * VBLK_SECTOR,
-                          (uint64_t)num * VBLK_SECTOR);
-    } else {
-        ret = blk_write_zeroes(s->blk, sector * VBLK_SECTOR,
-                               (uint64_t)num * VBLK_SECTOR);
-    }
-    return ret < 0 ? VIRTIO_BLK_S_IOERR : VIRTIO_BLK_S_OK;
+    r->off = sector * VBLK_SECTOR;
+    r->len = (uint64_t)num * VBLK_SECTOR;
+    return VIRTIO_BLK_S_OK;
 }
 
-/* Handle one request; returns the bytes written into the chain. */
-static uint32_t vblk_request(VirtIOBlock *s, VirtQueueElement *e)
+/* Start one request; it completes now or later through vblk_done. */
+static void vblk_request(VirtIOBlock *s, VirtIOBlockReq *r)
 {
+    VirtQueueElement *e = r->elem;
     uint8_t hdr[16], status;
-    uint64_t data_in, sector;
-    uint32_t type, written = 1;
+    uint64_t sector;
+    uint32_t written = 0;
 
     if (e->out_len < sizeof(hdr) || e->in_len < 1 ||
         e->in_len > UINT32_MAX ||
@@ -198,71 +253,93 @@ static uint32_t vblk_request(VirtIOBlock *s, VirtQueueElement *e)
         sizeof(hdr)) {
         virtio_error(&s->vdev, "malformed request (out %" PRIu64
                      ", in %" PRIu64 ")", e->out_len, e->in_len);
-        return 0;
+        virtqueue_push(r->vq, e, 0);
+        virtqueue_notify(r->vq);
+        vblk_req_free(r);
+        return;
     }
-    type = ldn_le(hdr, 4);
+    r->type = ldn_le(hdr, 4);
     sector = ldn_le(hdr + 8, 8);
-    data_in = e->in_len - 1;        /* the last byte is the status */
 
-    switch (type) {
+    switch (r->type) {
     case VIRTIO_BLK_T_IN:
-        status = vblk_read(s, e, sector, data_in);
-        if (status == VIRTIO_BLK_S_OK) {
-            written += data_in;
-        }
+        /* The last in byte is the status. */
+        status = vblk_prep_rw(s, r, sector, e->in_len - 1);
         break;
     case VIRTIO_BLK_T_OUT:
-        status = vblk_write(s, e, sector, e->out_len - sizeof(hdr));
+        status = vblk_prep_rw(s, r, sector, e->out_len - sizeof(hdr));
         break;
     case VIRTIO_BLK_T_FLUSH:
-        status = blk_flush(s->blk) < 0 ? VIRTIO_BLK_S_IOERR
-                                       : VIRTIO_BLK_S_OK;
+        status = VIRTIO_BLK_S_OK;
         break;
     case VIRTIO_BLK_T_GET_ID: {
         char id[VBLK_ID_BYTES] = { 0 };
-        size_t n = MIN(data_in, (uint64_t)VBLK_ID_BYTES);
+        size_t n = MIN(e->in_len - 1, (uint64_t)VBLK_ID_BYTES);
 
         if (s->serial) {
             /* Exactly 20 bytes need no terminator (5.2.6). */
             memcpy(id, s->serial, MIN(strlen(s->serial), sizeof(id)));
         }
         virtqueue_elem_write(&s->vdev, e, 0, id, n);
-        written += n;
-        status = VIRTIO_BLK_S_OK;
-        break;
+        vblk_complete(r, VIRTIO_BLK_S_OK, n);
+        return;
     }
     case VIRTIO_BLK_T_DISCARD:
     case VIRTIO_BLK_T_WRITE_ZEROES:
-        status = vblk_discard_wz(s, e, type);
+        status = vblk_prep_discard_wz(s, r);
         break;
     default:
-        log_unimp("virtio-blk: request type %u\n", type);
+        log_unimp("virtio-blk: request type %u\n", r->type);
         status = VIRTIO_BLK_S_UNSUPP;
         break;
     }
-    virtqueue_elem_write(&s->vdev, e, e->in_len - 1, &status, 1);
-    return written;
+    if (status != VIRTIO_BLK_S_OK) {
+        vblk_complete(r, status, written);
+        return;
+    }
+    r->gen = s->gen;
+    s->inflight++;
+    s->inflight_bytes += r->buf ? r->len : 0;
+    blk_aio_submit(s->blk, vblk_work, vblk_done, r);
 }
 
 static void vblk_handle(VirtIODevice *vdev, VirtQueue *vq)
 {
     VirtIOBlock *s = (VirtIOBlock *)vdev;
-    bool done = false;
 
-    while (virtqueue_pop(vq, s->elem) == 1) {
-        uint32_t len = vblk_request(s, s->elem);
+    for (;;) {
+        VirtIOBlockReq *r;
+        VirtQueueElement *e;
 
-        virtqueue_push(vq, s->elem, len);
-        done = true;
+        /* Bound the host memory a guest can pin with huge requests. */
+        if (s->inflight_bytes >= VBLK_MAX_REQ) {
+            s->throttled = true;
+            break;
+        }
+        e = malloc(sizeof(*e));
+
+        if (!e || virtqueue_pop(vq, e) != 1) {
+            free(e);
+            break;
+        }
+        r = mc_malloc0(sizeof(*r));
+        r->s = s;
+        r->vq = vq;
+        r->elem = e;
+        vblk_request(s, r);
     }
-    if (done) {
-        virtqueue_notify(vq);
-    }
+}
+
+/* Device reset: requests still in a worker complete into nothing. */
+static void vblk_vdev_reset(VirtIODevice *vdev)
+{
+    ((VirtIOBlock *)vdev)->gen++;
 }
 
 static const VirtioDeviceOps vblk_ops = {
     .device_id = VIRTIO_ID_BLOCK,
     .get_config = vblk_get_config,
+    .reset = vblk_vdev_reset,
 };
 
 static int vblk_realize(DeviceState *dev)
@@ -297,8 +374,6 @@ static int vblk_realize(DeviceState *dev)
     virtio_init(&s->vdev, &vblk_ops, TYPE_VIRTIO_BLK, VBLK_CFG_SIZE,
                 features);
     virtio_add_queue(&s->vdev, 0, VBLK_QUEUE_SIZE, vblk_handle);
-    s->elem = mc_malloc0(sizeof(*s->elem));
-    s->bounce = mc_malloc0(VBLK_BOUNCE);
     virtio_add_unplugged(&s->vdev);
     return 0;
 }

@@ -29,6 +29,10 @@ void virtio_add_unplugged(VirtIODevice *vdev)
 {
     VirtIODevice **p = &unplugged_head;
 
+    /* Already bound (a virtio-pci proxy binds before realize). */
+    if (vdev->tops) {
+        return;
+    }
     if (plug_fn) {
         plug_fn(plug_opaque, vdev);
         return;

@@ -38,10 +38,21 @@ struct BlockBackend {
     /* snapshot=on: writes kept in memory, per 64 KiB cluster. */
     uint8_t **overlay;
     uint64_t nr_overlay;
+    bool aio_busy;              /* a worker runs a request (aio lock) */
     BlockBackend *next;
 };
 
 extern const BlockDriver block_driver_raw;
+extern const BlockDriver block_driver_qcow2;
+
+/* Driver for format= name, or NULL. */
+const BlockDriver *blk_driver_by_name(const char *format);
+/* Guess the format from the file's first bytes; raw if nothing matches. */
+const BlockDriver *blk_probe_format(const char *filename);
+/* Does buf start with a qcow2 header (magic and version 2/3)? */
+bool qcow2_probe(const uint8_t *buf, size_t len);
+/* -snapshot: every -drive behaves as snapshot=on. */
+extern bool blk_snapshot_all;
 
 /* Parse one -drive option string and open the image; NULL after error. */
 BlockBackend *drive_new(const char *opts);
@@ -59,5 +70,19 @@ int MUST_CHECK blk_discard(BlockBackend *blk, uint64_t off, uint64_t len);
 int MUST_CHECK blk_write_zeroes(BlockBackend *blk, uint64_t off,
                                 uint64_t len);
 void blk_close_all(void);
+
+/*
+ * Asynchronous requests: fn runs in a worker thread (without the machine
+ * lock) and may call blk_p*() etc.; done then runs in the main loop with
+ * the machine lock held.  Requests of one drive run one at a time, in
+ * submission order.  Before blk_aio_init() everything runs inline.
+ */
+typedef int BlockWorkFunc(void *opaque);
+typedef void BlockDoneFunc(void *opaque, int ret);
+void blk_aio_init(unsigned threads);
+void blk_aio_submit(BlockBackend *blk, BlockWorkFunc *fn,
+                    BlockDoneFunc *done, void *opaque);
+/* Wait until no request is queued or running (results stay queued). */
+void blk_aio_drain(void);
 
 #endif

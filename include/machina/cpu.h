@@ -124,6 +124,18 @@ typedef struct CPUOps {
 #define EXCP_YIELD      0x10004
 
 #define CPU_MAX_BREAKPOINTS 64
+#define CPU_MAX_WATCHPOINTS 16
+
+/* Watchpoint kinds (gdb Z2 write, Z3 read, Z4 access). */
+#define BP_MEM_READ     1
+#define BP_MEM_WRITE    2
+#define BP_MEM_ACCESS   (BP_MEM_READ | BP_MEM_WRITE)
+
+typedef struct CPUWatchpoint {
+    vaddr addr;
+    vaddr len;
+    int flags;                  /* BP_MEM_*; for a hit: the access kind */
+} CPUWatchpoint;
 
 struct CPUState {
     /*
@@ -153,6 +165,14 @@ struct CPUState {
      */
     int nb_breakpoints;
     vaddr breakpoints[CPU_MAX_BREAKPOINTS];
+    /*
+     * gdb watchpoints (guest virtual ranges, BP_MEM_* flags); changed only
+     * while the VM is stopped, read by the TLB slow path.  The last hit is
+     * recorded for the stop reply.
+     */
+    int nb_watchpoints;
+    CPUWatchpoint watchpoints[CPU_MAX_WATCHPOINTS];
+    CPUWatchpoint watchpoint_hit;   /* .flags 0: none pending */
     /* Softmmu TLB: large, keep last. */
     CPUTLB tlb;
 };

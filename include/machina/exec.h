@@ -123,6 +123,15 @@ int cpu_breakpoint_insert(CPUState *cpu, vaddr pc);
 int cpu_breakpoint_remove(CPUState *cpu, vaddr pc);
 void cpu_breakpoint_remove_all(CPUState *cpu);
 /*
+ * Watch [addr, addr + len) for BP_MEM_* accesses: 0, -EINVAL, -ENOSPC or
+ * -ENOENT.  A hit stops the CPU with EXCP_DEBUG before the access (the
+ * pc is the accessing instruction, as gdb expects for RISC-V) and fills
+ * cpu->watchpoint_hit.
+ */
+int cpu_watchpoint_insert(CPUState *cpu, vaddr addr, vaddr len, int flags);
+int cpu_watchpoint_remove(CPUState *cpu, vaddr addr, vaddr len, int flags);
+void cpu_watchpoint_remove_all(CPUState *cpu);
+/*
  * Called on the vCPU thread when a CPU stops with EXCP_DEBUG
  * (breakpoint or end of a single step); the vCPUs are already pausing.
  */

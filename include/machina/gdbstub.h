@@ -14,6 +14,9 @@
  */
 int gdbserver_start(const char *spec) MUST_CHECK;
 
+/* Close the server and any client ("gdbserver none"); no-op if none. */
+void gdbserver_stop(void);
+
 /* Port the server listens on (for tests with port 0), or -1. */
 int gdbserver_port(void);
 

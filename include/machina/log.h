@@ -27,6 +27,15 @@ int log_parse_mask(const char *str);
 void log_print_help(void);
 int log_set_file(const char *path);     /* -D */
 
+/*
+ * -dfilter ADDR+LEN,ADDR-LEN,START..END,...: restrict the per-TB logs
+ * (in_asm, out_asm, op, op_opt, exec, cpu) to TBs whose pc is in a range.
+ * Returns 0 or -1 (message printed).
+ */
+int log_parse_dfilter(const char *str);
+/* True when pc passes -dfilter (always true without a filter). */
+bool log_in_dfilter(uint64_t pc);
+
 static inline bool log_enabled(int mask)
 {
     return unlikely(log_mask & mask);

@@ -3,6 +3,7 @@
 malformed packets on a raw socket get protocol replies, no crash."""
 
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -221,12 +222,41 @@ def test_gdb_raw_packets(emu):
         assert r.cmd("m88000000,4") == "01020304"
         assert r.cmd(b"X88000000,2:}]}\x03") == "OK"  # escaped '}' and '#'
         assert r.cmd("m88000000,2") == "7d23"
-        # Watchpoints unsupported; bad breakpoint syntax.
-        assert r.cmd("Z2,88000000,4") == ""
+        # Watchpoints: insert/remove, bad lengths and kinds.
+        assert r.cmd("Z2,88000000,4") == "OK"
+        assert r.cmd("Z3,88000000,8") == "OK"
+        assert r.cmd("Z4,88000000,1") == "OK"
+        assert r.cmd("z2,88000000,4") == "OK"
+        assert r.cmd("z3,88000000,8") == "OK"
+        assert r.cmd("z4,88000000,1") == "OK"
+        assert r.cmd("z2,88000000,4").startswith("E")
+        assert r.cmd("Z2,88000000,0").startswith("E")
+        assert r.cmd("Z2,ffffffffffffffff,8").startswith("E")
+        assert r.cmd("Z3,88000000,ffffffff").startswith("E")
+        assert r.cmd("Z9,88000000,4") == ""
+        # Bad breakpoint syntax.
         assert r.cmd("Z0,zz").startswith("E")
         assert r.cmd("Z0,80000004,4") == "OK"
         assert r.cmd("z0,80000004,4") == "OK"
-        assert r.cmd("qRcmd,68656c70") == ""
+        # monitor: output as O packets, then OK; bad hex is an error.
+        r.packet("qRcmd," + b"info status".hex())
+        assert r.ack() == b"+"
+        o = r.reply()
+        assert o.startswith("O"), o
+        assert b"VM status: paused" in bytes.fromhex(o[1:]), o
+        assert r.reply() == "OK"
+        r.packet("qRcmd," + b"help".hex())
+        assert r.ack() == b"+"
+        text = b""
+        while True:
+            o = r.reply()
+            if o == "OK":
+                break
+            text += bytes.fromhex(o[1:])
+        assert b"gdbserver" in text and b"xp /fmt" in text, text
+        assert r.cmd("qRcmd,zz").startswith("E")
+        assert r.cmd("qRcmd,686").startswith("E")
+        assert r.cmd("qRcmd,00").startswith("E")
         assert r.cmd("vCont?").startswith("vCont")
         assert r.cmd("vCont;x").startswith("E")
         assert r.cmd("vCont;s:99").startswith("E")
@@ -258,3 +288,128 @@ def test_gdb_raw_packets(emu):
         r.s.close()
         time.sleep(0.3)
         assert vm.alive()
+
+
+def run_gdb(cmds, timeout=60):
+    args = [GDB, "-nx", "-batch"]
+    for c in cmds:
+        args += ["-ex", c]
+    # gdb prints "monitor" output on stderr in batch mode.
+    return subprocess.run(args, stdout=subprocess.PIPE,
+                          stderr=subprocess.STDOUT, text=True,
+                          timeout=timeout).stdout
+
+
+def test_gdb_watchpoints_and_monitor(emu, guest_dir):
+    """watch/rwatch/awatch on a bare-metal guest's data; monitor CMD."""
+    if not GDB:
+        pytest.skip("gdb-multiarch is not installed")
+    elf = os.path.join(guest_dir, "rv64i.elf")
+    port = free_port()
+    with machina.Vm(machina.baremetal_args(elf) +
+                    ["-S", "-gdb", "tcp::%d" % port]) as vm:
+        wait_listen(port)
+        out = run_gdb([
+            "set confirm off",
+            "file " + elf,
+            "target remote :%d" % port,
+            "monitor info status",
+            # rv64i.c test_loads_stores: mem[0] = 0x8182838485868788.
+            "watch mem[0]",
+            "continue",
+            "p/x mem[0]",
+            "delete",
+            # ... then CHECK_EQ(mem[1], ...) reads mem[1].
+            "rwatch mem[1]",
+            "continue",
+            "delete",
+            "awatch mem[2]",
+            "continue",
+            "delete",
+            "monitor info registers",
+            "monitor x/2i $pc",
+            "monitor nosuchcommand",
+            "detach",
+        ])
+        assert "VM status: paused" in out, out
+        assert "Hardware watchpoint 1: mem[0]" in out, out
+        assert "Old value = 0" in out, out
+        assert "New value = 9332165983064197000" in out, out
+        assert "$1 = 0x8182838485868788" in out, out
+        assert "Hardware read watchpoint 2: mem[1]" in out, out
+        assert "Value = " in out, out
+        assert "Hardware access (read/write) watchpoint 3: mem[2]" in out, out
+        assert "x2/sp" in out, out
+        assert "unknown command: 'nosuchcommand'" in out, out
+        # Watchpoints are gone after detach: the test runs to its end.
+        assert vm.wait_exit(30) == 0
+        assert "FAIL" not in vm.text, vm.text
+
+
+def uboot_prompt_pc():
+    """Boot U-Boot to its prompt; return (relocaddr, a pc in the relocated
+    prompt loop) from bdinfo and HMP 'info registers'."""
+    import test_monitor
+    import tempfile
+    tmp = tempfile.mkdtemp(prefix="machina-gdb-")
+    path = os.path.join(tmp, "hmp.sock")
+    try:
+        with machina.Vm(["-M", "virt", "-m", "256M", "-nographic",
+                         "-bios", FW_JUMP, "-kernel", machina.UBOOT,
+                         "-monitor", "unix:%s,server=on,wait=off" % path]) \
+                as vm:
+            vm.wait_for(r"Hit any key to stop autoboot", timeout=60)
+            vm.send(" ")
+            vm.wait_for(r"=> ", timeout=30)
+            vm.send("bdinfo\n")
+            vm.wait_for(r"relocaddr\s*=\s*0x[0-9a-f]+", timeout=30)
+            m = re.search(r"relocaddr\s*=\s*(0x[0-9a-f]+)", vm.text)
+            reloc = int(m.group(1), 16)
+            vm.wait_for(r"=> ", timeout=30)
+            mon = test_monitor.Hmp(path)
+            for _ in range(200):
+                regs = mon.cmd("info registers")
+                pc = int(re.search(r"\bpc\s+([0-9a-f]+)", regs).group(1), 16)
+                priv = int(re.search(r"\bpriv\s+([0-9a-f]+)", regs)
+                           .group(1), 16)
+                if priv == 1 and pc >= reloc:
+                    mon.sock.close()
+                    return reloc, pc
+                time.sleep(0.01)
+            mon.sock.close()
+    finally:
+        if os.path.exists(path):
+            os.unlink(path)
+        os.rmdir(tmp)
+    pytest.fail("no pc in relocated U-Boot seen")
+
+
+def test_gdb_uboot_relocated(emu):
+    """Break in U-Boot after relocation: the address comes from a first
+    boot (bdinfo's relocaddr and the prompt loop's pc)."""
+    if not GDB:
+        pytest.skip("gdb-multiarch is not installed")
+    if not os.path.exists(machina.UBOOT) or not os.path.exists(FW_JUMP):
+        pytest.skip("opensbi or u-boot-qemu is not installed")
+    reloc, pc = uboot_prompt_pc()
+    port = free_port()
+    with start_vm(port) as vm:
+        out = run_gdb([
+            "set architecture riscv:rv64",
+            "set confirm off",
+            "target remote :%d" % port,
+            "hbreak *0x%x" % pc,
+            "continue",
+            "p/x $pc",
+            "p $priv",
+            "x/i $pc",
+            "delete",
+            "detach",
+        ], timeout=90)
+        assert pc >= reloc
+        assert "Hardware assisted breakpoint 1 at 0x%x" % pc in out, out
+        assert "Breakpoint 1, 0x%016x" % pc in out, out
+        assert "$1 = 0x%x" % pc in out, out
+        assert "$2 = 1" in out, out
+        assert "detached" in out, out
+        vm.wait_for(r"Hit any key to stop autoboot|=> ", timeout=60)

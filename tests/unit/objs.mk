@@ -16,3 +16,5 @@ unit-tests += test-virtqueue
 unit-tests += test-net
 unit-tests += test-pci
 unit-tests += test-e1000
+unit-tests += test-qcow2
+unit-tests += test-virtio-net

@@ -1,0 +1,184 @@
+# SPDX-License-Identifier: MIT
+"""Modern virtio-pci under Debian's riscv64 kernel: virtio-blk-pci with
+ext4 (INTx interrupts), virtio-rng-pci, and a virtio console port on a
+file chardev (over virtio-serial-pci and virtio-serial-device)."""
+
+import hashlib
+import os
+import socket
+import subprocess
+import time
+
+import pytest
+
+import machina
+from cpio import Cpio
+from test_virtio import (BUSYBOX, KERNEL, need, module_dir, module_files,
+                         ko_bytes, depends, make_ext4)
+
+INIT = r"""#!/bin/busybox sh
+/bin/busybox --install -s /bin
+export PATH=/bin
+mount -t proc proc /proc
+mount -t sysfs sys /sys
+mount -t devtmpfs dev /dev
+for m in $(cat /modules.order); do
+    insmod /lib/modules/$m.ko 2>/dev/null || echo "== insmod $m failed"
+done
+for d in /sys/bus/pci/devices/*; do
+    echo "== pci $(basename $d) $(cat $d/vendor) $(cat $d/device)"
+done
+mode=$(sed -n 's/.*mtest=\([a-z]*\).*/\1/p' /proc/cmdline)
+echo "== mode $mode"
+wait_for() {
+    i=0
+    while [ ! -e $1 ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
+}
+case $mode in
+blk)
+    wait_for /dev/vda
+    mount -t ext4 /dev/vda /mnt && echo "== mounted"
+    echo "== old $(cat /mnt/hello.txt)"
+    echo "written over virtio-pci" > /mnt/file
+    dd if=/dev/urandom of=/mnt/big bs=64k count=16 2>/dev/null
+    sync
+    echo "== big $(md5sum /mnt/big | cut -c1-32)"
+    umount /mnt && echo "== umounted"
+    ;;
+rng)
+    echo "== rng current $(cat /sys/class/misc/hw_random/rng_current)"
+    n=$(dd if=/dev/hwrng bs=64 count=4 2>/dev/null | wc -c)
+    echo "== rng bytes $n"
+    ;;
+con)
+    wait_for /dev/hvc0
+    echo "hello through virtio-console" > /dev/hvc0 && echo "== con wrote"
+    ;;
+conin)
+    wait_for /dev/hvc0
+    stty -F /dev/hvc0 raw -echo 2>/dev/null
+    echo "== reading"
+    echo "== got $(dd if=/dev/hvc0 bs=1 count=11 2>/dev/null)"
+    ;;
+esac
+echo "== done"
+poweroff -f
+"""
+
+MODULES = ["crc32c_generic", "ext4", "virtio_pci", "virtio_mmio",
+           "virtio_blk", "virtio-rng"]
+
+
+def build_initramfs(path, wanted, init):
+    """A busybox initramfs with the wanted modules (and their
+    dependencies) in load order, run by init."""
+    need(BUSYBOX, KERNEL)
+    files = module_files(module_dir())
+    order, blobs = [], {}
+
+    def add(name):
+        key = name if name in files else name.replace("_", "-")
+        if key not in files:
+            key = name.replace("-", "_")
+        if key in blobs or key not in files:
+            return      # built in, or already queued
+        data = ko_bytes(files[key])
+        blobs[key] = data
+        for d in depends(data):
+            add(d)
+        order.append(key)
+
+    for w in wanted:
+        add(w)
+    c = Cpio()
+    for d in ("bin", "dev", "proc", "sys", "tmp", "mnt", "lib",
+              "lib/modules", "www"):
+        c.dir(d)
+    c.chardev("dev/console", 5, 1)
+    c.chardev("dev/null", 1, 3, 0o666)
+    with open(BUSYBOX, "rb") as f:
+        c.file("bin/busybox", f.read(), 0o755)
+    c.symlink("bin/sh", "busybox")
+    for name in order:
+        c.file("lib/modules/%s.ko" % name, blobs[name])
+    c.file("modules.order", ("\n".join(order) + "\n").encode())
+    c.file("init", init.encode(), 0o755)
+    path.write_bytes(c.finish())
+    return str(path)
+
+
+@pytest.fixture(scope="module")
+def initramfs(tmp_path_factory):
+    return build_initramfs(tmp_path_factory.mktemp("vpci") / "rd.cpio",
+                           MODULES, INIT)
+
+
+def boot(initramfs, mode, extra):
+    return machina.Vm(["-M", "virt", "-m", "256M", "-nographic",
+                       "-bios", "default", "-kernel", KERNEL,
+                       "-initrd", initramfs,
+                       "-append", "console=ttyS0 panic=-1 quiet mtest=" +
+                       mode] + extra)
+
+
+def test_virtio_blk_pci_ext4(emu, initramfs, tmp_path):
+    img = make_ext4(tmp_path)
+    with boot(initramfs, "blk", ["-drive", "file=%s,format=raw,if=none,"
+                                 "id=hd0" % img, "-device",
+                                 "virtio-blk-pci,drive=hd0"]) as vm:
+        vm.wait_for(r"== pci 0000:00:01.0 0x1af4 0x1042", timeout=60)
+        vm.wait_for(r"== mounted", timeout=60)
+        vm.wait_for(r"== old hello from the host", timeout=30)
+        big = vm.wait_for(r"== big ([0-9a-f]{32})", timeout=60).group(1)
+        vm.wait_for(r"== umounted", timeout=30)
+        vm.wait_for(r"== done", timeout=30)
+        assert vm.wait_exit(timeout=30) == 0
+    r = subprocess.run(["e2fsck", "-fn", img], capture_output=True,
+                       text=True)
+    assert r.returncode == 0, r.stdout + r.stderr
+    out = subprocess.run(["debugfs", "-R", "cat /file", img],
+                         capture_output=True, text=True).stdout
+    assert out == "written over virtio-pci\n"
+    data = subprocess.run(["debugfs", "-R", "cat /big", img],
+                          capture_output=True).stdout
+    assert hashlib.md5(data).hexdigest().encode() == big
+
+
+def test_virtio_rng_pci(emu, initramfs):
+    with boot(initramfs, "rng", ["-device", "virtio-rng-pci"]) as vm:
+        vm.wait_for(r"== pci 0000:00:01.0 0x1af4 0x1044", timeout=60)
+        vm.wait_for(r"== rng current virtio_rng", timeout=60)
+        vm.wait_for(r"== rng bytes 256", timeout=30)
+        vm.wait_for(r"== done", timeout=30)
+        assert vm.wait_exit(timeout=30) == 0
+
+
+@pytest.mark.parametrize("transport", ["virtio-serial-pci",
+                                       "virtio-serial-device"])
+def test_virtio_console(emu, initramfs, tmp_path, transport):
+    out = tmp_path / "console.txt"
+    with boot(initramfs, "con", ["-chardev", "file,id=c0,path=%s" % out,
+                                 "-device", transport,
+                                 "-device", "virtconsole,chardev=c0"]) as vm:
+        vm.wait_for(r"== con wrote", timeout=60)
+        vm.wait_for(r"== done", timeout=30)
+        assert vm.wait_exit(timeout=30) == 0
+    assert "hello through virtio-console" in out.read_text()
+
+
+def test_virtio_console_input(emu, initramfs):
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    with boot(initramfs, "conin", [
+            "-chardev", "socket,id=c0,host=127.0.0.1,port=%d,server=on,"
+            "wait=off" % port,
+            "-device", "virtio-serial-pci",
+            "-device", "virtconsole,chardev=c0"]) as vm:
+        vm.wait_for(r"== reading", timeout=60)
+        with socket.create_connection(("127.0.0.1", port)) as c:
+            time.sleep(0.5)
+            c.sendall(b"hello-input\n")
+            vm.wait_for(r"== got hello-input", timeout=30)
+        vm.wait_for(r"== done", timeout=30)
+        assert vm.wait_exit(timeout=30) == 0
