@@ -24,13 +24,13 @@ endif
 obj-y :=
 unit-tests :=
 include system/objs.mk chardev/objs.mk tcg/objs.mk accel/tcg/objs.mk \
-        cpu/riscv/objs.mk hw/objs.mk block/objs.mk monitor/objs.mk \
-        gdbstub/objs.mk net/objs.mk tests/unit/objs.mk
+        cpu/riscv/objs.mk cpu/arm/objs.mk hw/objs.mk block/objs.mk \
+        monitor/objs.mk gdbstub/objs.mk net/objs.mk tests/unit/objs.mk
 
 objs := $(addprefix $(BUILD)/,$(obj-y))
 main-obj := $(BUILD)/system/main.o
 lib-objs := $(filter-out $(main-obj),$(objs))
-targets := $(BUILD)/machina-system-riscv64
+targets := $(BUILD)/machina-system-riscv64 $(BUILD)/machina-system-aarch64
 unit-bins := $(addprefix $(BUILD)/tests/unit/,$(unit-tests))
 
 all: $(targets)
@@ -49,6 +49,11 @@ $(BUILD)/machina-system-riscv64: $(main-obj) $(BUILD)/libmachina.a
 	$(Q)$(CC) $(LDFLAGS) -o $@ $(main-obj) -Wl,--whole-archive \
 	    $(BUILD)/libmachina.a -Wl,--no-whole-archive $(LIBS)
 
+# One program for every guest architecture: main() picks it from argv[0].
+$(BUILD)/machina-system-aarch64: $(BUILD)/machina-system-riscv64
+	@echo "  LN      $@"
+	$(Q)ln -f $< $@
+
 $(BUILD)/tests/unit/%: $(BUILD)/tests/unit/%.o $(BUILD)/libmachina.a
 	@echo "  LINK    $@"
 	$(Q)$(CC) $(LDFLAGS) -o $@ $< $(BUILD)/libmachina.a $(LIBS) -lcmocka
@@ -59,6 +64,12 @@ unit: $(unit-bins)
 guest-tests:
 	$(Q)$(MAKE) --no-print-directory -C tests/guest/riscv64 \
 	    OUT=$(abspath $(BUILD))/tests/guest/riscv64
+	$(Q)if command -v aarch64-linux-gnu-gcc >/dev/null 2>&1; then \
+	    $(MAKE) --no-print-directory -C tests/guest/aarch64 \
+	        OUT=$(abspath $(BUILD))/tests/guest/aarch64; \
+	else \
+	    echo "guest-tests: aarch64-linux-gnu-gcc missing, aarch64 skipped"; \
+	fi
 
 check:
 	$(Q)scripts/check.sh

@@ -16,3 +16,6 @@ obj-y += hw/virtio/virtio-console.o
 obj-y += hw/pci/pci.o
 obj-y += hw/pci-host/gpex.o
 obj-y += hw/net/e1000.o
+obj-y += hw/char/pl011.o
+obj-y += hw/char/pl011_mmio.o
+obj-y += hw/arm/virt.o

@@ -11,6 +11,7 @@ pkgs=(
     gcc-riscv64-unknown-elf picolibc-riscv64-unknown-elf
     opensbi u-boot-qemu python3-pytest device-tree-compiler cpio
     e2fsprogs qemu-system-misc gdb-multiarch qemu-utils
+    gcc-aarch64-linux-gnu qemu-system-arm
 )
 
 missing=()

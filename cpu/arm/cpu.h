@@ -1,0 +1,149 @@
+/* SPDX-License-Identifier: MIT */
+/* AArch64 CPU state (private to cpu/arm): registers, flags, helpers. */
+#ifndef ARM_CPU_H
+#define ARM_CPU_H
+
+#include "machina/common.h"
+#include "machina/cpu.h"
+#include "machina/exec.h"
+#include "machina/arm.h"
+
+/*
+ * NZCV is kept in four 64-bit fields so the translator computes each flag
+ * with plain IR (same representation as QEMU's, our own code):
+ *   N = bit 63 of nf     Z = (zf == 0)
+ *   C = cf (0 or 1)      V = bit 63 of vf
+ * 32-bit operations sign-extend their N and V sources to 64 bits and
+ * zero-extend the Z source.
+ */
+typedef struct CPUARMState {
+    /*
+     * xregs[31] is the stack pointer of the current SPSel/EL; the banked
+     * copies live in sp_el[] and are swapped on every PSTATE change.
+     */
+    uint64_t xregs[32];
+    uint64_t pc;
+    uint64_t nf, zf, cf, vf;
+    uint64_t el;                /* PSTATE.EL: 0 or 1 */
+    uint64_t spsel;             /* PSTATE.SP */
+    uint64_t daif;              /* PSTATE.DAIF in bits 9:6 */
+    uint64_t sp_el[2];
+    /* Exclusive monitor: address and value, -1 when open. */
+    uint64_t excl_addr;
+    uint64_t excl_val;
+    uint64_t excl_val2;
+    uint64_t vregs[32][2];      /* V0-V31, 128 bits each (lo, hi) */
+    uint64_t fpcr, fpsr;
+    /* EL1 system registers. */
+    uint64_t sctlr_el1, vbar_el1, elr_el1, spsr_el1, esr_el1, far_el1;
+    uint64_t tpidr_el0, tpidrro_el0, tpidr_el1;
+    uint64_t cpacr_el1, ttbr0_el1, ttbr1_el1, tcr_el1, mair_el1;
+    uint64_t contextidr_el1, amair_el1, mdscr_el1, cntkctl_el1;
+    uint64_t par_el1, afsr0_el1, afsr1_el1;
+    uint64_t midr, mpidr;
+    uint64_t cntfrq;
+    /* Syndrome of the exception being raised. */
+    uint64_t exc_syndrome;
+    uint64_t exc_far;
+    bool exc_far_valid;
+    /* Reset configuration. */
+    uint64_t reset_pc;
+    uint64_t reset_x0;
+} CPUARMState;
+
+struct ARMCPU {
+    CPUState parent;            /* must be first: env pointer */
+    CPUARMState env;
+    const char *model;
+};
+
+static inline ARMCPU *arm_cpu(CPUState *cs)
+{
+    return (ARMCPU *)cs;
+}
+
+static inline CPUARMState *arm_env(CPUState *cs)
+{
+    return &((ARMCPU *)cs)->env;
+}
+
+static inline CPUState *arm_env_cpu(CPUARMState *env)
+{
+    return &container_of(env, ARMCPU, env)->parent;
+}
+
+#define ARM_ENV_OFFSET(field) \
+    ((intptr_t)(offsetof(ARMCPU, env) + offsetof(CPUARMState, field)))
+
+/* Exception kinds (cpu->exception_index); the syndrome is in env. */
+enum {
+    ARM_EXCP_SYNC = 1,          /* synchronous exception to EL1 */
+};
+
+/* Exception classes, ESR_ELx.EC (Arm ARM D17.2.37). */
+enum {
+    EC_UNCATEGORIZED = 0x00,
+    EC_SVC64 = 0x15,
+    EC_HVC64 = 0x16,
+    EC_SMC64 = 0x17,
+    EC_SYSREG = 0x18,
+    EC_INSN_ABORT_LOWER = 0x20,
+    EC_INSN_ABORT = 0x21,
+    EC_PC_ALIGN = 0x22,
+    EC_DATA_ABORT_LOWER = 0x24,
+    EC_DATA_ABORT = 0x25,
+    EC_SP_ALIGN = 0x26,
+    EC_BRK = 0x3c,
+};
+
+#define ESR_IL (1u << 25)
+
+static inline uint64_t syn_make(int ec, uint32_t iss)
+{
+    return ((uint64_t)ec << 26) | ESR_IL | (iss & 0x1ffffff);
+}
+
+/* PSTATE bits as they appear in SPSR_ELx. */
+#define PSTATE_N (1u << 31)
+#define PSTATE_Z (1u << 30)
+#define PSTATE_C (1u << 29)
+#define PSTATE_V (1u << 28)
+#define PSTATE_DAIF (0xfu << 6)
+#define PSTATE_IL (1u << 20)
+
+/* TB flags: bits 1:0 hold PSTATE.EL (also the mmu index). */
+#define ARM_TBFLAG_EL_MASK 3
+
+/* ---- system side (cpu.c) ---- */
+uint64_t arm_pstate_read(CPUARMState *env);
+void arm_pstate_write(CPUARMState *env, uint64_t val);
+/* Raise a synchronous exception now (restores pc from retaddr). */
+void arm_raise_exception(CPUARMState *env, uint64_t syndrome,
+                         uintptr_t retaddr) NORETURN;
+/* System register by its op0:op1:CRn:CRm:op2 key (16 bits). */
+bool arm_sysreg_read(CPUARMState *env, uint32_t key, uint64_t *val);
+bool arm_sysreg_write(CPUARMState *env, uint32_t key, uint64_t val);
+
+/* ---- TCG helpers called from generated code (cpu.c) ---- */
+void helper_arm_exception(CPUState *cs, uint64_t syndrome);
+uint64_t helper_arm_mrs(CPUState *cs, uint64_t key, uint64_t insn);
+void helper_arm_msr(CPUState *cs, uint64_t key, uint64_t val,
+                    uint64_t insn);
+void helper_arm_msr_imm(CPUState *cs, uint64_t op, uint64_t imm,
+                        uint64_t insn);
+uint64_t helper_arm_eret(CPUState *cs);
+void helper_arm_hvc_smc(CPUState *cs, uint64_t is_smc, uint64_t imm);
+void helper_arm_wfi(CPUState *cs);
+
+extern const TCGHelperInfo helper_info_arm_exception, helper_info_arm_mrs,
+    helper_info_arm_msr, helper_info_arm_msr_imm, helper_info_arm_eret,
+    helper_info_arm_hvc_smc, helper_info_arm_wfi;
+
+/* ---- translator (translate.c) ---- */
+void arm_translate_init(void);
+void arm_translate(CPUState *cs, TranslationBlock *tb, int max_insns);
+void arm_restore_state(CPUState *cs, uint64_t insn_data);
+
+extern const CPUOps arm_cpu_ops;
+
+#endif

@@ -1,0 +1,3 @@
+# Objects of cpu/arm/, one per line.
+obj-y += cpu/arm/cpu.o
+obj-y += cpu/arm/translate.o

@@ -1,0 +1,1480 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * A64 front end: a pattern table (mask/match -> trans_*) and the
+ * translation of the base integer instruction set to TCG IR.  Section
+ * numbers refer to the Arm ARM (DDI 0487), chapter C4 (encoding index).
+ */
+#include "cpu.h"
+
+static TCGv cpu_x[32], cpu_pc, cpu_nf, cpu_zf, cpu_cf, cpu_vf;
+static TCGv cpu_excl_addr, cpu_excl_val;
+
+enum { DISAS_NEXT, DISAS_TOO_MANY, DISAS_NORETURN, DISAS_EXIT };
+
+typedef struct DisasContext {
+    TranslationBlock *tb;
+    CPUState *cs;
+    uint64_t pc, pc_next;
+    uint32_t insn;
+    int el;
+    int is_jmp;
+} DisasContext;
+
+/* ---- pure helpers ---- */
+
+static uint64_t helper_arm_rbit(uint64_t x)
+{
+    uint64_t r = 0;
+
+    for (int i = 0; i < 64; i++) {
+        r = (r << 1) | ((x >> i) & 1);
+    }
+    return r;
+}
+static DEF_HELPER(arm_rbit, TCG_CALL_NO_RWG_SE, 1, true);
+
+/* kind bit 0: signed; bit 1: 64-bit.  Division by zero gives 0 (C3.4.8) */
+static uint64_t helper_arm_div(uint64_t a, uint64_t b, uint64_t kind)
+{
+    bool sign = kind & 1, sf = kind & 2;
+
+    if (!sf) {
+        if (sign) {
+            int32_t x = (int32_t)a, y = (int32_t)b;
+
+            if (y == 0) {
+                return 0;
+            }
+            if (x == INT32_MIN && y == -1) {
+                return (uint32_t)x;
+            }
+            return (uint32_t)(x / y);
+        }
+        if ((uint32_t)b == 0) {
+            return 0;
+        }
+        return (uint32_t)a / (uint32_t)b;
+    }
+    if (b == 0) {
+        return 0;
+    }
+    if (sign) {
+        if ((int64_t)a == INT64_MIN && (int64_t)b == -1) {
+            return a;
+        }
+        return (uint64_t)((int64_t)a / (int64_t)b);
+    }
+    return a / b;
+}
+static DEF_HELPER(arm_div, TCG_CALL_NO_RWG_SE, 3, true);
+
+/* ---- temps and register access ---- */
+
+static TCGv insn_temps[64];
+static int insn_nb_temps;
+
+static TCGv track(TCGv t)
+{
+    if (insn_nb_temps < (int)ARRAY_SIZE(insn_temps)) {
+        insn_temps[insn_nb_temps++] = t;
+    }
+    return t;
+}
+
+static TCGv new_tmp(void)
+{
+    return track(tcg_temp_new_i64());
+}
+
+static TCGv new_local(void)
+{
+    return track(tcg_temp_local_new_i64());
+}
+
+static TCGv env_ptr(void)
+{
+    return tcg_ctx->env;
+}
+
+/* Register 31 reads as XZR here. */
+static TCGv read_x(int r)
+{
+    return r == 31 ? tcg_constant_i64(0) : cpu_x[r];
+}
+
+/* Register 31 is SP here. */
+static TCGv read_xsp(int r)
+{
+    return cpu_x[r];
+}
+
+static void write_x(int r, TCGv v, bool sf)
+{
+    if (r == 31) {
+        return;
+    }
+    if (sf) {
+        tcg_gen_mov_i64(cpu_x[r], v);
+    } else {
+        tcg_gen_ext32u_i64(cpu_x[r], v);
+    }
+}
+
+static void write_xsp(int r, TCGv v, bool sf)
+{
+    if (sf) {
+        tcg_gen_mov_i64(cpu_x[r], v);
+    } else {
+        tcg_gen_ext32u_i64(cpu_x[r], v);
+    }
+}
+
+void arm_translate_init(void)
+{
+    static const char *const names[32] = {
+        "x0", "x1", "x2", "x3", "x4", "x5", "x6", "x7", "x8", "x9", "x10",
+        "x11", "x12", "x13", "x14", "x15", "x16", "x17", "x18", "x19",
+        "x20", "x21", "x22", "x23", "x24", "x25", "x26", "x27", "x28",
+        "x29", "x30", "sp",
+    };
+
+    for (int i = 0; i < 32; i++) {
+        cpu_x[i] = tcg_global_mem_new_i64(ARM_ENV_OFFSET(xregs[i]),
+                                          names[i]);
+    }
+    cpu_pc = tcg_global_mem_new_i64(ARM_ENV_OFFSET(pc), "pc");
+    cpu_nf = tcg_global_mem_new_i64(ARM_ENV_OFFSET(nf), "NF");
+    cpu_zf = tcg_global_mem_new_i64(ARM_ENV_OFFSET(zf), "ZF");
+    cpu_cf = tcg_global_mem_new_i64(ARM_ENV_OFFSET(cf), "CF");
+    cpu_vf = tcg_global_mem_new_i64(ARM_ENV_OFFSET(vf), "VF");
+    cpu_excl_addr = tcg_global_mem_new_i64(ARM_ENV_OFFSET(excl_addr),
+                                           "excl_addr");
+    cpu_excl_val = tcg_global_mem_new_i64(ARM_ENV_OFFSET(excl_val),
+                                          "excl_val");
+}
+
+/* ---- exceptions and TB exits ---- */
+
+static void gen_exception(DisasContext *ctx, uint64_t syndrome)
+{
+    tcg_gen_movi_i64(cpu_pc, ctx->pc);
+    tcg_gen_call2(&helper_info_arm_exception, NULL, env_ptr(),
+                  tcg_constant_i64(syndrome));
+    ctx->is_jmp = DISAS_NORETURN;
+}
+
+static void gen_undef(DisasContext *ctx)
+{
+    gen_exception(ctx, syn_make(EC_UNCATEGORIZED, 0));
+}
+
+static void gen_goto_tb(DisasContext *ctx, int n, uint64_t dest)
+{
+    if (translator_use_goto_tb(ctx->tb, dest)) {
+        tcg_gen_goto_tb(n);
+        tcg_gen_movi_i64(cpu_pc, dest);
+        tcg_gen_exit_tb((uintptr_t)ctx->tb | n);
+    } else {
+        tcg_gen_movi_i64(cpu_pc, dest);
+        tcg_gen_lookup_and_goto_ptr();
+    }
+}
+
+/* ---- flags ---- */
+
+typedef struct Flags {
+    TCGv n, z, c, v;
+} Flags;
+
+static Flags flags_globals(void)
+{
+    Flags f = { cpu_nf, cpu_zf, cpu_cf, cpu_vf };
+    return f;
+}
+
+static Flags flags_temps(void)
+{
+    Flags f = { new_tmp(), new_tmp(), new_tmp(), new_tmp() };
+    return f;
+}
+
+/* N and Z from a result (64-bit, or the low 32 bits). */
+static void gen_nz(Flags f, TCGv r, bool sf)
+{
+    if (sf) {
+        tcg_gen_mov_i64(f.z, r);
+        tcg_gen_mov_i64(f.n, r);
+    } else {
+        tcg_gen_ext32u_i64(f.z, r);
+        tcg_gen_ext32s_i64(f.n, r);
+    }
+}
+
+/*
+ * r = a + b + carry_in (carry_in a 0/1 temp or NULL) setting f.  For 32
+ * bits, a and b are zero-extended first so bit 32 of the sum is C.
+ */
+static void gen_add_flags(Flags f, TCGv r, TCGv a_in, TCGv b_in,
+                          TCGv carry_in, bool sf)
+{
+    TCGv a = new_tmp(), b = new_tmp(), res = new_tmp(), t = new_tmp();
+
+    if (sf) {
+        TCGv c1 = new_tmp();
+
+        tcg_gen_mov_i64(a, a_in);
+        tcg_gen_mov_i64(b, b_in);
+        if (carry_in) {
+            tcg_gen_add_i64(t, a, carry_in);
+            tcg_gen_setcond_i64(TCG_COND_LTU, c1, t, a);
+            tcg_gen_add_i64(res, t, b);
+            tcg_gen_setcond_i64(TCG_COND_LTU, t, res, t);
+            tcg_gen_or_i64(c1, c1, t);
+        } else {
+            tcg_gen_add_i64(res, a, b);
+            tcg_gen_setcond_i64(TCG_COND_LTU, c1, res, a);
+        }
+        /* V: operands of equal sign, result of the other sign. */
+        tcg_gen_xor_i64(t, res, a);
+        tcg_gen_xor_i64(a, a, b);
+        tcg_gen_andc_i64(f.v, t, a);
+        tcg_gen_mov_i64(f.c, c1);
+    } else {
+        tcg_gen_ext32u_i64(a, a_in);
+        tcg_gen_ext32u_i64(b, b_in);
+        tcg_gen_add_i64(res, a, b);
+        if (carry_in) {
+            tcg_gen_add_i64(res, res, carry_in);
+        }
+        tcg_gen_shri_i64(f.c, res, 32);
+        tcg_gen_xor_i64(t, res, a);
+        tcg_gen_xor_i64(a, a, b);
+        tcg_gen_andc_i64(t, t, a);
+        tcg_gen_ext32s_i64(f.v, t);
+    }
+    gen_nz(f, res, sf);
+    tcg_gen_mov_i64(r, res);
+}
+
+/* r = a - b with flags: a + ~b + 1 (C = no borrow). */
+static void gen_sub_flags(Flags f, TCGv r, TCGv a, TCGv b, bool sf)
+{
+    TCGv nb = new_tmp();
+
+    tcg_gen_not_i64(nb, b);
+    gen_add_flags(f, r, a, nb, tcg_constant_i64(1), sf);
+}
+
+/* Evaluate condition cond (C1.2.4) into a 0/1 temp. */
+static TCGv gen_cond(int cond)
+{
+    TCGv t = new_tmp(), u = new_tmp();
+
+    switch (cond >> 1) {
+    case 0:     /* EQ */
+        tcg_gen_setcondi_i64(TCG_COND_EQ, t, cpu_zf, 0);
+        break;
+    case 1:     /* CS */
+        tcg_gen_setcondi_i64(TCG_COND_NE, t, cpu_cf, 0);
+        break;
+    case 2:     /* MI */
+        tcg_gen_setcondi_i64(TCG_COND_LT, t, cpu_nf, 0);
+        break;
+    case 3:     /* VS */
+        tcg_gen_setcondi_i64(TCG_COND_LT, t, cpu_vf, 0);
+        break;
+    case 4:     /* HI: C && !Z */
+        tcg_gen_setcondi_i64(TCG_COND_NE, t, cpu_zf, 0);
+        tcg_gen_and_i64(t, t, cpu_cf);
+        break;
+    case 5:     /* GE: N == V */
+        tcg_gen_xor_i64(u, cpu_nf, cpu_vf);
+        tcg_gen_setcondi_i64(TCG_COND_GE, t, u, 0);
+        break;
+    case 6:     /* GT: !Z && N == V */
+        tcg_gen_xor_i64(u, cpu_nf, cpu_vf);
+        tcg_gen_setcondi_i64(TCG_COND_GE, t, u, 0);
+        tcg_gen_setcondi_i64(TCG_COND_NE, u, cpu_zf, 0);
+        tcg_gen_and_i64(t, t, u);
+        break;
+    default:    /* AL, NV */
+        return tcg_constant_i64(1);
+    }
+    if (cond & 1) {
+        tcg_gen_xori_i64(t, t, 1);
+    }
+    return t;
+}
+
+/* ---- field helpers ---- */
+
+static inline uint32_t bits(uint32_t insn, int pos, int len)
+{
+    return (insn >> pos) & ((1u << len) - 1);
+}
+
+static inline int64_t sbits(uint32_t insn, int pos, int len)
+{
+    return ((int64_t)((uint64_t)insn << (64 - pos - len))) >> (64 - len);
+}
+
+#define RD bits(ctx->insn, 0, 5)
+#define RN bits(ctx->insn, 5, 5)
+#define RM bits(ctx->insn, 16, 5)
+#define SF (ctx->insn >> 31)
+
+static uint64_t ones(int n)
+{
+    return n >= 64 ? ~0ULL : (1ULL << n) - 1;
+}
+
+/* DecodeBitMasks (J1.1): false for reserved encodings. */
+static bool decode_bitmask(int n, int imms, int immr, bool sf, uint64_t *out)
+{
+    int len = 31 - __builtin_clz((unsigned)((n << 6) | (~imms & 0x3f)));
+    int size, s, r;
+    uint64_t elem;
+
+    if ((n << 6 | (~imms & 0x3f)) == 0 || len < 1 || (!sf && n)) {
+        return false;
+    }
+    size = 1 << len;
+    s = imms & (size - 1);
+    r = immr & (size - 1);
+    if (s == size - 1) {
+        return false;
+    }
+    elem = ones(s + 1);
+    if (r) {
+        elem = ((elem >> r) | (elem << (size - r))) & ones(size);
+    }
+    while (size < 64) {
+        elem |= elem << size;
+        size *= 2;
+    }
+    *out = sf ? elem : (uint32_t)elem;
+    return true;
+}
+
+/* Apply a constant shift of type 0 LSL, 1 LSR, 2 ASR, 3 ROR. */
+static void gen_shift_imm(TCGv r, TCGv v, int type, int amt, bool sf)
+{
+    if (sf) {
+        switch (type) {
+        case 0: tcg_gen_shli_i64(r, v, amt); break;
+        case 1: tcg_gen_shri_i64(r, v, amt); break;
+        case 2: tcg_gen_sari_i64(r, v, amt); break;
+        default: tcg_gen_rotri_i64(r, v, amt); break;
+        }
+        return;
+    }
+    switch (type) {
+    case 0:
+        tcg_gen_shli_i64(r, v, amt);
+        break;
+    case 1:
+        tcg_gen_ext32u_i64(r, v);
+        tcg_gen_shri_i64(r, r, amt);
+        break;
+    case 2:
+        tcg_gen_ext32s_i64(r, v);
+        tcg_gen_sari_i64(r, r, amt);
+        break;
+    default: {
+        TCGv t = new_tmp();
+
+        tcg_gen_ext32u_i64(r, v);
+        tcg_gen_shli_i64(t, r, 32 - amt);
+        tcg_gen_shri_i64(r, r, amt);
+        tcg_gen_or_i64(r, r, t);
+        break;
+    }
+    }
+    tcg_gen_ext32u_i64(r, r);
+}
+
+/* Extend (UXTB..SXTX) then shift left (C6.2.5 "extended register"). */
+static void gen_extend(TCGv r, TCGv v, int option, int shift)
+{
+    switch (option) {
+    case 0: tcg_gen_ext8u_i64(r, v); break;
+    case 1: tcg_gen_ext16u_i64(r, v); break;
+    case 2: tcg_gen_ext32u_i64(r, v); break;
+    case 4: tcg_gen_ext8s_i64(r, v); break;
+    case 5: tcg_gen_ext16s_i64(r, v); break;
+    case 6: tcg_gen_ext32s_i64(r, v); break;
+    default: tcg_gen_mov_i64(r, v); break;
+    }
+    if (shift) {
+        tcg_gen_shli_i64(r, r, shift);
+    }
+}
+
+/* ---- data processing, immediate (C4.1.86) ---- */
+
+static bool trans_adr(DisasContext *ctx)
+{
+    int64_t imm = (sbits(ctx->insn, 5, 19) << 2) | bits(ctx->insn, 29, 2);
+    uint64_t v;
+
+    if (ctx->insn >> 31) {
+        v = (ctx->pc & ~0xfffULL) + ((uint64_t)imm << 12);
+    } else {
+        v = ctx->pc + imm;
+    }
+    write_x(RD, tcg_constant_i64(v), true);
+    return true;
+}
+
+static void gen_addsub(DisasContext *ctx, TCGv a, TCGv b, bool sub,
+                       bool setflags, bool rd_sp)
+{
+    bool sf = SF;
+    TCGv r = new_tmp();
+
+    if (setflags) {
+        if (sub) {
+            gen_sub_flags(flags_globals(), r, a, b, sf);
+        } else {
+            gen_add_flags(flags_globals(), r, a, b, NULL, sf);
+        }
+        write_x(RD, r, sf);
+        return;
+    }
+    if (sub) {
+        tcg_gen_sub_i64(r, a, b);
+    } else {
+        tcg_gen_add_i64(r, a, b);
+    }
+    if (rd_sp) {
+        write_xsp(RD, r, sf);
+    } else {
+        write_x(RD, r, sf);
+    }
+}
+
+static bool trans_addsub_imm(DisasContext *ctx)
+{
+    uint64_t imm = bits(ctx->insn, 10, 12);
+    bool s = bits(ctx->insn, 29, 1);
+
+    if (bits(ctx->insn, 22, 1)) {
+        imm <<= 12;
+    }
+    gen_addsub(ctx, read_xsp(RN), tcg_constant_i64(imm),
+               bits(ctx->insn, 30, 1), s, !s);
+    return true;
+}
+
+static void gen_logic(DisasContext *ctx, int opc, TCGv a, TCGv b,
+                      bool rd_sp)
+{
+    bool sf = SF;
+    TCGv r = new_tmp();
+
+    switch (opc) {
+    case 0: tcg_gen_and_i64(r, a, b); break;
+    case 1: tcg_gen_or_i64(r, a, b); break;
+    case 2: tcg_gen_xor_i64(r, a, b); break;
+    default:
+        tcg_gen_and_i64(r, a, b);
+        gen_nz(flags_globals(), r, sf);
+        tcg_gen_movi_i64(cpu_cf, 0);
+        tcg_gen_movi_i64(cpu_vf, 0);
+        break;
+    }
+    if (rd_sp) {
+        write_xsp(RD, r, sf);
+    } else {
+        write_x(RD, r, sf);
+    }
+}
+
+static bool trans_logic_imm(DisasContext *ctx)
+{
+    uint64_t imm;
+    int opc = bits(ctx->insn, 29, 2);
+
+    if (!decode_bitmask(bits(ctx->insn, 22, 1), bits(ctx->insn, 10, 6),
+                        bits(ctx->insn, 16, 6), SF, &imm)) {
+        return false;
+    }
+    gen_logic(ctx, opc, read_x(RN), tcg_constant_i64(imm), opc != 3);
+    return true;
+}
+
+static bool trans_movw(DisasContext *ctx)
+{
+    int opc = bits(ctx->insn, 29, 2), hw = bits(ctx->insn, 21, 2);
+    uint64_t imm = (uint64_t)bits(ctx->insn, 5, 16) << (hw * 16);
+    TCGv t;
+
+    if (opc == 1 || (!SF && hw >= 2)) {
+        return false;
+    }
+    switch (opc) {
+    case 0:
+        write_x(RD, tcg_constant_i64(~imm), SF);
+        break;
+    case 2:
+        write_x(RD, tcg_constant_i64(imm), SF);
+        break;
+    default:
+        t = new_tmp();
+        tcg_gen_andi_i64(t, read_x(RD), ~(0xffffULL << (hw * 16)));
+        tcg_gen_ori_i64(t, t, imm);
+        write_x(RD, t, SF);
+        break;
+    }
+    return true;
+}
+
+static bool trans_bitfield(DisasContext *ctx)
+{
+    int opc = bits(ctx->insn, 29, 2), n = bits(ctx->insn, 22, 1);
+    int r = bits(ctx->insn, 16, 6), s = bits(ctx->insn, 10, 6);
+    bool sf = SF;
+    int d = sf ? 64 : 32;
+    TCGv src = read_x(RN), res = new_tmp(), t = new_tmp();
+    uint64_t mask;
+    int width, pos;
+
+    if (opc == 3 || n != (int)sf || (!sf && (r >= 32 || s >= 32))) {
+        return false;
+    }
+    if (s >= r) {
+        width = s - r + 1;
+        pos = 0;
+    } else {
+        width = s + 1;
+        pos = d - r;
+    }
+    mask = ones(width);
+    if (opc == 0) {
+        /* SBFM: sign-extend bits [s:0] of (src >> r or src) */
+        if (s >= r) {
+            tcg_gen_shli_i64(res, src, 63 - s);
+            tcg_gen_sari_i64(res, res, 63 - s + r);
+        } else {
+            tcg_gen_shli_i64(res, src, 63 - s);
+            tcg_gen_sari_i64(res, res, 63 - s);
+            tcg_gen_shli_i64(res, res, pos);
+        }
+    } else if (opc == 2) {
+        /* UBFM */
+        if (s >= r) {
+            tcg_gen_shri_i64(res, src, r);
+            tcg_gen_andi_i64(res, res, mask);
+        } else {
+            tcg_gen_andi_i64(res, src, mask);
+            tcg_gen_shli_i64(res, res, pos);
+        }
+    } else {
+        /* BFM: insert the field, keep the other bits of Rd */
+        if (s >= r) {
+            tcg_gen_shri_i64(t, src, r);
+        } else {
+            tcg_gen_mov_i64(t, src);
+        }
+        tcg_gen_andi_i64(t, t, mask);
+        tcg_gen_shli_i64(t, t, pos);
+        tcg_gen_andi_i64(res, read_x(RD), ~(mask << pos));
+        tcg_gen_or_i64(res, res, t);
+    }
+    write_x(RD, res, sf);
+    return true;
+}
+
+static bool trans_extr(DisasContext *ctx)
+{
+    bool sf = SF;
+    int lsb = bits(ctx->insn, 10, 6);
+    TCGv r = new_tmp(), t = new_tmp();
+
+    if (bits(ctx->insn, 22, 1) != sf || bits(ctx->insn, 21, 1) ||
+        (!sf && lsb >= 32)) {
+        return false;
+    }
+    if (sf) {
+        if (lsb == 0) {
+            tcg_gen_mov_i64(r, read_x(RM));
+        } else {
+            tcg_gen_shri_i64(r, read_x(RM), lsb);
+            tcg_gen_shli_i64(t, read_x(RN), 64 - lsb);
+            tcg_gen_or_i64(r, r, t);
+        }
+    } else {
+        tcg_gen_ext32u_i64(r, read_x(RM));
+        tcg_gen_shli_i64(t, read_x(RN), 32);
+        tcg_gen_or_i64(r, r, t);
+        tcg_gen_shri_i64(r, r, lsb);
+    }
+    write_x(RD, r, sf);
+    return true;
+}
+
+/* ---- branches, exceptions, system (C4.1.87) ---- */
+
+static bool trans_b(DisasContext *ctx)
+{
+    uint64_t dest = ctx->pc + (sbits(ctx->insn, 0, 26) << 2);
+
+    if (ctx->insn >> 31) {
+        tcg_gen_movi_i64(cpu_x[30], ctx->pc + 4);
+    }
+    gen_goto_tb(ctx, 0, dest);
+    ctx->is_jmp = DISAS_NORETURN;
+    return true;
+}
+
+static void gen_brcond_to(DisasContext *ctx, TCGCond c, TCGv a, TCGv b,
+                          uint64_t dest)
+{
+    TCGLabel *l = gen_new_label();
+
+    tcg_gen_brcond_i64(c, a, b, l);
+    gen_goto_tb(ctx, 0, ctx->pc + 4);
+    gen_set_label(l);
+    gen_goto_tb(ctx, 1, dest);
+    ctx->is_jmp = DISAS_NORETURN;
+}
+
+static bool trans_cbz(DisasContext *ctx)
+{
+    TCGv v = new_tmp();
+    uint64_t dest = ctx->pc + (sbits(ctx->insn, 5, 19) << 2);
+
+    if (SF) {
+        tcg_gen_mov_i64(v, read_x(RD));
+    } else {
+        tcg_gen_ext32u_i64(v, read_x(RD));
+    }
+    gen_brcond_to(ctx, bits(ctx->insn, 24, 1) ? TCG_COND_NE : TCG_COND_EQ,
+                  v, tcg_constant_i64(0), dest);
+    return true;
+}
+
+static bool trans_tbz(DisasContext *ctx)
+{
+    int bit = (bits(ctx->insn, 31, 1) << 5) | bits(ctx->insn, 19, 5);
+    uint64_t dest = ctx->pc + (sbits(ctx->insn, 5, 14) << 2);
+    TCGv v = new_tmp();
+
+    tcg_gen_andi_i64(v, read_x(RD), 1ULL << bit);
+    gen_brcond_to(ctx, bits(ctx->insn, 24, 1) ? TCG_COND_NE : TCG_COND_EQ,
+                  v, tcg_constant_i64(0), dest);
+    return true;
+}
+
+static bool trans_bcond(DisasContext *ctx)
+{
+    int cond = bits(ctx->insn, 0, 4);
+    uint64_t dest = ctx->pc + (sbits(ctx->insn, 5, 19) << 2);
+
+    if (cond >= 14) {
+        gen_goto_tb(ctx, 0, dest);
+        ctx->is_jmp = DISAS_NORETURN;
+        return true;
+    }
+    gen_brcond_to(ctx, TCG_COND_NE, gen_cond(cond), tcg_constant_i64(0),
+                  dest);
+    return true;
+}
+
+static bool trans_br(DisasContext *ctx)
+{
+    int opc = bits(ctx->insn, 21, 4);
+    TCGv t = new_tmp();
+
+    if (bits(ctx->insn, 16, 5) != 31 || bits(ctx->insn, 10, 6) ||
+        RD != 0) {
+        return false;
+    }
+    switch (opc) {
+    case 0:     /* BR */
+    case 2:     /* RET */
+        tcg_gen_mov_i64(cpu_pc, read_x(RN));
+        break;
+    case 1:     /* BLR: read the target before writing X30 */
+        tcg_gen_mov_i64(t, read_x(RN));
+        tcg_gen_movi_i64(cpu_x[30], ctx->pc + 4);
+        tcg_gen_mov_i64(cpu_pc, t);
+        break;
+    case 4:     /* ERET */
+        if (RN != 31) {
+            return false;
+        }
+        if (ctx->el == 0) {
+            return false;
+        }
+        tcg_gen_call1(&helper_info_arm_eret, t, env_ptr());
+        tcg_gen_mov_i64(cpu_pc, t);
+        tcg_gen_exit_tb(0);
+        ctx->is_jmp = DISAS_NORETURN;
+        return true;
+    default:
+        return false;
+    }
+    tcg_gen_lookup_and_goto_ptr();
+    ctx->is_jmp = DISAS_NORETURN;
+    return true;
+}
+
+static bool trans_exc(DisasContext *ctx)
+{
+    int opc = bits(ctx->insn, 21, 3), ll = bits(ctx->insn, 0, 2);
+    uint32_t imm = bits(ctx->insn, 5, 16);
+
+    if (bits(ctx->insn, 2, 3)) {
+        return false;
+    }
+    switch (opc << 2 | ll) {
+    case 1:     /* SVC */
+        gen_exception(ctx, syn_make(EC_SVC64, imm));
+        return true;
+    case 2:     /* HVC */
+    case 3:     /* SMC */
+        if (ctx->el == 0) {
+            return false;
+        }
+        tcg_gen_movi_i64(cpu_pc, ctx->pc);
+        tcg_gen_call3(&helper_info_arm_hvc_smc, NULL, env_ptr(),
+                      tcg_constant_i64(ll == 3), tcg_constant_i64(imm));
+        /* The firmware may have changed the machine state: leave. */
+        ctx->is_jmp = DISAS_EXIT;
+        return true;
+    case 4:     /* BRK */
+        gen_exception(ctx, syn_make(EC_BRK, imm));
+        return true;
+    default:    /* HLT (no halting debug), DCPS*: UNDEFINED */
+        return false;
+    }
+}
+
+static bool trans_system(DisasContext *ctx)
+{
+    uint32_t insn = ctx->insn;
+    bool l = bits(insn, 21, 1);
+    int op0 = bits(insn, 19, 2);
+    uint32_t key = bits(insn, 5, 16);
+    TCGv t;
+
+    if (!l && op0 == 0) {
+        int crn = bits(insn, 12, 4), crm = bits(insn, 8, 4);
+        int op1 = bits(insn, 16, 3), op2 = bits(insn, 5, 3);
+
+        if (crn == 2 && op1 == 3 && RD == 31) {
+            /* Hints: WFI waits, the rest (NOP, YIELD, WFE, SEV) are nops */
+            if (crm == 0 && op2 == 3) {
+                tcg_gen_movi_i64(cpu_pc, ctx->pc + 4);
+                tcg_gen_call1(&helper_info_arm_wfi, NULL, env_ptr());
+                ctx->is_jmp = DISAS_EXIT;
+            }
+            return true;
+        }
+        if (crn == 3 && op1 == 3 && RD == 31) {
+            switch (op2) {
+            case 2:     /* CLREX */
+                tcg_gen_movi_i64(cpu_excl_addr, -1);
+                return true;
+            case 4:     /* DSB */
+            case 5:     /* DMB */
+                tcg_gen_mb(0);
+                return true;
+            case 6:     /* ISB: later insns see new system state */
+                ctx->is_jmp = DISAS_EXIT;
+                return true;
+            default:
+                return false;
+            }
+        }
+        if (crn == 4 && RD == 31) {
+            if (ctx->el == 0) {
+                return false;
+            }
+            tcg_gen_movi_i64(cpu_pc, ctx->pc);
+            tcg_gen_call4(&helper_info_arm_msr_imm, NULL, env_ptr(),
+                          tcg_constant_i64(op1 << 3 | op2),
+                          tcg_constant_i64(crm),
+                          tcg_constant_i64(insn));
+            ctx->is_jmp = DISAS_EXIT;
+            return true;
+        }
+        return false;
+    }
+    if (op0 == 1) {
+        /* SYS/SYSL: cache and TLB maintenance; no caches, MMU off. */
+        if (l || ctx->el == 0) {
+            return false;
+        }
+        return true;
+    }
+    tcg_gen_movi_i64(cpu_pc, ctx->pc);
+    if (l) {
+        t = new_tmp();
+        tcg_gen_call3(&helper_info_arm_mrs, t, env_ptr(),
+                      tcg_constant_i64(key), tcg_constant_i64(insn));
+        write_x(RD, t, true);
+    } else {
+        tcg_gen_call4(&helper_info_arm_msr, NULL, env_ptr(),
+                      tcg_constant_i64(key), read_x(RD),
+                      tcg_constant_i64(insn));
+        ctx->is_jmp = DISAS_EXIT;
+    }
+    return true;
+}
+
+/* ---- loads and stores (C4.1.88) ---- */
+
+static void gen_ld(DisasContext *ctx, TCGv dst, TCGv addr, MemOp mop)
+{
+    tcg_gen_qemu_ld_i64(dst, addr, ctx->el, mop);
+}
+
+static void gen_st(DisasContext *ctx, TCGv v, TCGv addr, MemOp mop)
+{
+    tcg_gen_qemu_st_i64(v, addr, ctx->el, mop);
+}
+
+/*
+ * One register load/store: size 0-3, opc as in the encoding (00 store,
+ * 01 load, 10 load signed to X, 11 load signed to W).
+ */
+static bool gen_ldst_one(DisasContext *ctx, int size, int opc, int rt,
+                         TCGv addr)
+{
+    TCGv v;
+
+    if (opc == 0) {
+        gen_st(ctx, read_x(rt), addr, size);
+        return true;
+    }
+    v = new_tmp();
+    if (opc == 1) {
+        gen_ld(ctx, v, addr, size);
+        write_x(rt, v, true);
+    } else {
+        gen_ld(ctx, v, addr, size | MO_SIGN);
+        write_x(rt, v, opc == 2);
+    }
+    return true;
+}
+
+static bool ldst_valid(int size, int opc)
+{
+    if (opc == 2 && size == 3) {
+        return false;           /* PRFM, handled by the caller */
+    }
+    if (opc == 3 && size >= 2) {
+        return false;
+    }
+    return true;
+}
+
+static bool trans_ldst_uimm(DisasContext *ctx)
+{
+    int size = bits(ctx->insn, 30, 2), opc = bits(ctx->insn, 22, 2);
+    TCGv addr = new_tmp();
+
+    if (bits(ctx->insn, 26, 1)) {
+        return false;           /* SIMD&FP: later */
+    }
+    if (size == 3 && opc == 2) {
+        return true;            /* PRFM */
+    }
+    if (!ldst_valid(size, opc)) {
+        return false;
+    }
+    tcg_gen_addi_i64(addr, read_xsp(RN),
+                     (int64_t)bits(ctx->insn, 10, 12) << size);
+    return gen_ldst_one(ctx, size, opc, RD, addr);
+}
+
+static bool trans_ldst_reg(DisasContext *ctx)
+{
+    uint32_t insn = ctx->insn;
+    int size = bits(insn, 30, 2), opc = bits(insn, 22, 2);
+    int idx = bits(insn, 10, 2);
+    TCGv addr = new_tmp(), base = new_tmp();
+
+    if (bits(insn, 26, 1)) {
+        return false;
+    }
+    if (bits(insn, 21, 1)) {
+        int option = bits(insn, 13, 3);
+
+        /* Register offset: option 010 UXTW, 011 LSL, 110 SXTW, 111 SXTX */
+        if (idx != 2 || !(option & 2)) {
+            return false;
+        }
+        if (size == 3 && opc == 2) {
+            return true;
+        }
+        if (!ldst_valid(size, opc)) {
+            return false;
+        }
+        gen_extend(addr, read_x(RM), option,
+                   bits(insn, 12, 1) ? size : 0);
+        tcg_gen_add_i64(addr, addr, read_xsp(RN));
+        return gen_ldst_one(ctx, size, opc, RD, addr);
+    }
+    if (size == 3 && opc == 2) {
+        return idx == 0;        /* PRFUM */
+    }
+    if (!ldst_valid(size, opc)) {
+        return false;
+    }
+    /* imm9: 00 unscaled, 01 post-index, 10 unprivileged, 11 pre-index */
+    tcg_gen_mov_i64(base, read_xsp(RN));
+    if (idx != 1) {
+        tcg_gen_addi_i64(addr, base, sbits(insn, 12, 9));
+    } else {
+        tcg_gen_mov_i64(addr, base);
+    }
+    gen_ldst_one(ctx, size, opc, RD, addr);
+    if (idx == 1) {
+        tcg_gen_addi_i64(addr, base, sbits(insn, 12, 9));
+    }
+    if (idx & 1) {
+        write_xsp(RN, addr, true);
+    }
+    return true;
+}
+
+static bool trans_ld_lit(DisasContext *ctx)
+{
+    int opc = bits(ctx->insn, 30, 2);
+    TCGv addr;
+
+    if (bits(ctx->insn, 26, 1)) {
+        return false;
+    }
+    if (opc == 3) {
+        return true;            /* PRFM (literal) */
+    }
+    addr = tcg_constant_i64(ctx->pc + (sbits(ctx->insn, 5, 19) << 2));
+    return gen_ldst_one(ctx, opc == 1 ? 3 : 2, opc == 2 ? 2 : 1, RD, addr);
+}
+
+static bool trans_ldst_pair(DisasContext *ctx)
+{
+    uint32_t insn = ctx->insn;
+    int opc = bits(insn, 30, 2), idx = bits(insn, 23, 2);
+    bool load = bits(insn, 22, 1);
+    int rt2 = bits(insn, 10, 5);
+    int size = opc == 2 ? 3 : 2;
+    int64_t off;
+    TCGv addr = new_tmp(), base = new_tmp();
+
+    if (bits(insn, 26, 1) || opc == 3 || (opc == 1 && !load)) {
+        return false;
+    }
+    off = sbits(insn, 15, 7) << size;
+    tcg_gen_mov_i64(base, read_xsp(RN));
+    tcg_gen_addi_i64(addr, base, idx == 1 ? 0 : off);
+    if (load) {
+        TCGv v1 = new_tmp(), v2 = new_tmp(), a2 = new_tmp();
+        MemOp mop = size | (opc == 1 ? MO_SIGN : 0);
+
+        /* Both loads complete before either register is written. */
+        gen_ld(ctx, v1, addr, mop);
+        tcg_gen_addi_i64(a2, addr, 1 << size);
+        gen_ld(ctx, v2, a2, mop);
+        write_x(RD, v1, opc != 0);
+        write_x(rt2, v2, opc != 0);
+    } else {
+        TCGv a2 = new_tmp();
+
+        gen_st(ctx, read_x(RD), addr, size);
+        tcg_gen_addi_i64(a2, addr, 1 << size);
+        gen_st(ctx, read_x(rt2), a2, size);
+    }
+    if (idx == 1) {
+        tcg_gen_addi_i64(addr, base, off);
+    }
+    if (idx == 1 || idx == 3) {
+        write_xsp(RN, addr, true);
+    }
+    return true;
+}
+
+static bool trans_ldst_excl(DisasContext *ctx)
+{
+    uint32_t insn = ctx->insn;
+    int size = bits(insn, 30, 2);
+    bool o2 = bits(insn, 23, 1), l = bits(insn, 22, 1);
+    bool o1 = bits(insn, 21, 1);
+    int rs = bits(insn, 16, 5);
+    TCGv addr, v;
+
+    if (o1) {
+        return false;           /* pairs and CAS: later */
+    }
+    addr = new_local();
+    tcg_gen_mov_i64(addr, read_xsp(RN));
+    if (o2) {
+        /* LDAR/STLR (and LDLAR/STLLR): ordered, no monitor. */
+        if (l) {
+            v = new_tmp();
+            gen_ld(ctx, v, addr, size);
+            tcg_gen_mb(0);
+            write_x(RD, v, true);
+        } else {
+            tcg_gen_mb(0);
+            gen_st(ctx, read_x(RD), addr, size);
+        }
+        return true;
+    }
+    if (l) {
+        v = new_tmp();
+        gen_ld(ctx, v, addr, size | MO_ALIGN);
+        tcg_gen_mov_i64(cpu_excl_addr, addr);
+        tcg_gen_mov_i64(cpu_excl_val, v);
+        write_x(RD, v, true);
+    } else {
+        /*
+         * STXR succeeds (Rs = 0) if the monitor holds this address.  The
+         * vCPUs run round-robin in one thread, so no other CPU can store
+         * between the check and the store.
+         */
+        TCGLabel *fail = gen_new_label(), *done = gen_new_label();
+        TCGv val = new_local();
+
+        tcg_gen_mov_i64(val, read_x(RD));
+        tcg_gen_brcond_i64(TCG_COND_NE, addr, cpu_excl_addr, fail);
+        gen_st(ctx, val, addr, size | MO_ALIGN);
+        if (rs != 31) {
+            tcg_gen_movi_i64(cpu_x[rs], 0);
+        }
+        tcg_gen_br(done);
+        gen_set_label(fail);
+        if (rs != 31) {
+            tcg_gen_movi_i64(cpu_x[rs], 1);
+        }
+        gen_set_label(done);
+        tcg_gen_movi_i64(cpu_excl_addr, -1);
+    }
+    return true;
+}
+
+/* ---- data processing, register (C4.1.89) ---- */
+
+static bool trans_logic_reg(DisasContext *ctx)
+{
+    int opc = bits(ctx->insn, 29, 2), imm6 = bits(ctx->insn, 10, 6);
+    TCGv b = new_tmp();
+
+    if (!SF && imm6 >= 32) {
+        return false;
+    }
+    gen_shift_imm(b, read_x(RM), bits(ctx->insn, 22, 2), imm6, SF);
+    if (bits(ctx->insn, 21, 1)) {
+        tcg_gen_not_i64(b, b);  /* BIC, ORN, EON, BICS */
+    }
+    gen_logic(ctx, opc, read_x(RN), b, false);
+    return true;
+}
+
+static bool trans_addsub_reg(DisasContext *ctx)
+{
+    int shift = bits(ctx->insn, 22, 2), imm6 = bits(ctx->insn, 10, 6);
+    TCGv b = new_tmp();
+
+    if (shift == 3 || (!SF && imm6 >= 32)) {
+        return false;
+    }
+    gen_shift_imm(b, read_x(RM), shift, imm6, SF);
+    gen_addsub(ctx, read_x(RN), b, bits(ctx->insn, 30, 1),
+               bits(ctx->insn, 29, 1), false);
+    return true;
+}
+
+static bool trans_addsub_ext(DisasContext *ctx)
+{
+    int imm3 = bits(ctx->insn, 10, 3);
+    bool s = bits(ctx->insn, 29, 1);
+    TCGv b = new_tmp();
+
+    if (imm3 > 4 || bits(ctx->insn, 22, 2)) {
+        return false;
+    }
+    gen_extend(b, read_x(RM), bits(ctx->insn, 13, 3), imm3);
+    gen_addsub(ctx, read_xsp(RN), b, bits(ctx->insn, 30, 1), s, !s);
+    return true;
+}
+
+static bool trans_adc(DisasContext *ctx)
+{
+    bool sub = bits(ctx->insn, 30, 1), s = bits(ctx->insn, 29, 1);
+    TCGv b = new_tmp(), r = new_tmp();
+    Flags f = s ? flags_globals() : flags_temps();
+
+    if (sub) {
+        tcg_gen_not_i64(b, read_x(RM));
+    } else {
+        tcg_gen_mov_i64(b, read_x(RM));
+    }
+    gen_add_flags(f, r, read_x(RN), b, cpu_cf, SF);
+    write_x(RD, r, SF);
+    return true;
+}
+
+static bool trans_ccmp(DisasContext *ctx)
+{
+    uint32_t insn = ctx->insn;
+    int nzcv = bits(insn, 0, 4);
+    TCGv cond, b, r = new_tmp();
+    Flags f = flags_temps();
+
+    if (!bits(insn, 29, 1) || bits(insn, 10, 1) || bits(insn, 4, 1)) {
+        return false;
+    }
+    cond = gen_cond(bits(insn, 12, 4));
+    b = bits(insn, 11, 1) ? tcg_constant_i64(bits(insn, 16, 5)) : read_x(RM);
+    if (bits(insn, 30, 1)) {
+        gen_sub_flags(f, r, read_x(RN), b, SF);
+    } else {
+        gen_add_flags(f, r, read_x(RN), b, NULL, SF);
+    }
+    /* Condition false: flags come from the immediate nzcv. */
+    tcg_gen_movcond_i64(TCG_COND_NE, cpu_nf, cond, tcg_constant_i64(0), f.n,
+                        tcg_constant_i64((nzcv & 8) ? -1 : 0));
+    tcg_gen_movcond_i64(TCG_COND_NE, cpu_zf, cond, tcg_constant_i64(0), f.z,
+                        tcg_constant_i64((nzcv & 4) ? 0 : 1));
+    tcg_gen_movcond_i64(TCG_COND_NE, cpu_cf, cond, tcg_constant_i64(0), f.c,
+                        tcg_constant_i64((nzcv & 2) ? 1 : 0));
+    tcg_gen_movcond_i64(TCG_COND_NE, cpu_vf, cond, tcg_constant_i64(0), f.v,
+                        tcg_constant_i64((nzcv & 1) ? -1 : 0));
+    return true;
+}
+
+static bool trans_csel(DisasContext *ctx)
+{
+    int op = bits(ctx->insn, 30, 1), op2 = bits(ctx->insn, 10, 2);
+    TCGv cond, b = new_tmp(), r = new_tmp();
+
+    if (bits(ctx->insn, 29, 1) || op2 > 1) {
+        return false;
+    }
+    cond = gen_cond(bits(ctx->insn, 12, 4));
+    tcg_gen_mov_i64(b, read_x(RM));
+    if (op) {
+        tcg_gen_not_i64(b, b);          /* CSINV, CSNEG */
+    }
+    if (op2) {
+        tcg_gen_addi_i64(b, b, 1);      /* CSINC, CSNEG */
+    }
+    tcg_gen_movcond_i64(TCG_COND_NE, r, cond, tcg_constant_i64(0),
+                        read_x(RN), b);
+    write_x(RD, r, SF);
+    return true;
+}
+
+static bool trans_dp2(DisasContext *ctx)
+{
+    int opc = bits(ctx->insn, 10, 6);
+    bool sf = SF;
+    TCGv r = new_tmp(), amt = new_tmp(), t = new_tmp();
+    TCGv a = read_x(RN);
+
+    if (bits(ctx->insn, 29, 1)) {
+        return false;
+    }
+    switch (opc) {
+    case 2:
+    case 3:
+        tcg_gen_call3(&helper_info_arm_div, r, a, read_x(RM),
+                      tcg_constant_i64((opc == 3) | (sf ? 2 : 0)));
+        break;
+    case 8:
+    case 9:
+    case 10:
+    case 11:
+        tcg_gen_andi_i64(amt, read_x(RM), sf ? 63 : 31);
+        if (sf) {
+            switch (opc) {
+            case 8: tcg_gen_shl_i64(r, a, amt); break;
+            case 9: tcg_gen_shr_i64(r, a, amt); break;
+            case 10: tcg_gen_sar_i64(r, a, amt); break;
+            default: tcg_gen_rotr_i64(r, a, amt); break;
+            }
+            break;
+        }
+        switch (opc) {
+        case 8:
+            tcg_gen_shl_i64(r, a, amt);
+            break;
+        case 9:
+            tcg_gen_ext32u_i64(r, a);
+            tcg_gen_shr_i64(r, r, amt);
+            break;
+        case 10:
+            tcg_gen_ext32s_i64(r, a);
+            tcg_gen_sar_i64(r, r, amt);
+            break;
+        default:
+            /* 32-bit rotate: duplicate the word, shift right. */
+            tcg_gen_ext32u_i64(r, a);
+            tcg_gen_shli_i64(t, r, 32);
+            tcg_gen_or_i64(r, r, t);
+            tcg_gen_shr_i64(r, r, amt);
+            break;
+        }
+        break;
+    default:
+        return false;
+    }
+    write_x(RD, r, sf);
+    return true;
+}
+
+static bool trans_dp1(DisasContext *ctx)
+{
+    int opc = bits(ctx->insn, 10, 6);
+    bool sf = SF;
+    TCGv a = new_tmp(), r = new_tmp(), t = new_tmp();
+
+    if (bits(ctx->insn, 16, 5) || bits(ctx->insn, 29, 1)) {
+        return false;
+    }
+    if (sf) {
+        tcg_gen_mov_i64(a, read_x(RN));
+    } else {
+        tcg_gen_ext32u_i64(a, read_x(RN));
+    }
+    switch (opc) {
+    case 0:     /* RBIT */
+        tcg_gen_call1(&helper_info_arm_rbit, r, a);
+        if (!sf) {
+            tcg_gen_shri_i64(r, r, 32);
+        }
+        break;
+    case 1:     /* REV16 */
+        tcg_gen_shri_i64(t, a, 8);
+        tcg_gen_andi_i64(t, t, 0x00ff00ff00ff00ffULL);
+        tcg_gen_andi_i64(r, a, 0x00ff00ff00ff00ffULL);
+        tcg_gen_shli_i64(r, r, 8);
+        tcg_gen_or_i64(r, r, t);
+        break;
+    case 2:     /* REV32 (64-bit) or REV (32-bit) */
+        tcg_gen_bswap64_i64(r, a);
+        if (sf) {
+            tcg_gen_rotri_i64(r, r, 32);
+        } else {
+            tcg_gen_shri_i64(r, r, 32);
+        }
+        break;
+    case 3:     /* REV (64-bit) */
+        if (!sf) {
+            return false;
+        }
+        tcg_gen_bswap64_i64(r, a);
+        break;
+    case 4:     /* CLZ */
+        tcg_gen_clz_i64(r, a, tcg_constant_i64(64));
+        if (!sf) {
+            tcg_gen_subi_i64(r, r, 32);
+        }
+        break;
+    case 5:     /* CLS: leading bits equal to the sign, less one */
+        if (!sf) {
+            tcg_gen_ext32s_i64(a, a);
+        }
+        tcg_gen_sari_i64(t, a, 1);
+        tcg_gen_xor_i64(t, t, a);
+        tcg_gen_clz_i64(r, t, tcg_constant_i64(64));
+        tcg_gen_subi_i64(r, r, sf ? 1 : 33);
+        break;
+    default:
+        return false;
+    }
+    write_x(RD, r, sf);
+    return true;
+}
+
+static bool trans_dp3(DisasContext *ctx)
+{
+    int op = bits(ctx->insn, 21, 3) << 1 | bits(ctx->insn, 15, 1);
+    int ra = bits(ctx->insn, 10, 5);
+    bool sf = SF;
+    TCGv a = new_tmp(), b = new_tmp(), r = new_tmp();
+
+    if (bits(ctx->insn, 29, 2) || (!sf && op > 1)) {
+        return false;
+    }
+    switch (op) {
+    case 0:     /* MADD */
+    case 1:     /* MSUB */
+        tcg_gen_mul_i64(r, read_x(RN), read_x(RM));
+        break;
+    case 2:     /* SMADDL */
+    case 3:     /* SMSUBL */
+        tcg_gen_ext32s_i64(a, read_x(RN));
+        tcg_gen_ext32s_i64(b, read_x(RM));
+        tcg_gen_mul_i64(r, a, b);
+        break;
+    case 10:    /* UMADDL */
+    case 11:    /* UMSUBL */
+        tcg_gen_ext32u_i64(a, read_x(RN));
+        tcg_gen_ext32u_i64(b, read_x(RM));
+        tcg_gen_mul_i64(r, a, b);
+        break;
+    case 4:     /* SMULH */
+        tcg_gen_mulsh_i64(r, read_x(RN), read_x(RM));
+        write_x(RD, r, true);
+        return true;
+    case 12:    /* UMULH */
+        tcg_gen_muluh_i64(r, read_x(RN), read_x(RM));
+        write_x(RD, r, true);
+        return true;
+    default:
+        return false;
+    }
+    if (op & 1) {
+        tcg_gen_sub_i64(r, read_x(ra), r);
+    } else {
+        tcg_gen_add_i64(r, read_x(ra), r);
+    }
+    write_x(RD, r, sf);
+    return true;
+}
+
+/* ---- the pattern table ---- */
+
+typedef bool TransFn(DisasContext *ctx);
+
+typedef struct A64Pattern {
+    uint32_t mask, match;
+    TransFn *fn;
+    const char *name;
+} A64Pattern;
+
+static const A64Pattern a64_patterns[] = {
+    { 0x1f000000, 0x10000000, trans_adr, "adr" },
+    { 0x1f800000, 0x11000000, trans_addsub_imm, "add/sub (imm)" },
+    { 0x1f800000, 0x12000000, trans_logic_imm, "logical (imm)" },
+    { 0x1f800000, 0x12800000, trans_movw, "move wide" },
+    { 0x1f800000, 0x13000000, trans_bitfield, "bitfield" },
+    { 0x1f800000, 0x13800000, trans_extr, "extr" },
+    { 0x7c000000, 0x14000000, trans_b, "b/bl" },
+    { 0x7e000000, 0x34000000, trans_cbz, "cbz/cbnz" },
+    { 0x7e000000, 0x36000000, trans_tbz, "tbz/tbnz" },
+    { 0xff000010, 0x54000000, trans_bcond, "b.cond" },
+    { 0xff000000, 0xd4000000, trans_exc, "exception" },
+    { 0xffc00000, 0xd5000000, trans_system, "system" },
+    { 0xfe000000, 0xd6000000, trans_br, "branch (reg)" },
+    { 0x3f000000, 0x08000000, trans_ldst_excl, "ld/st exclusive" },
+    { 0x3b000000, 0x18000000, trans_ld_lit, "load literal" },
+    { 0x3a000000, 0x28000000, trans_ldst_pair, "ld/st pair" },
+    { 0x3b000000, 0x39000000, trans_ldst_uimm, "ld/st (uimm)" },
+    { 0x3b000000, 0x38000000, trans_ldst_reg, "ld/st (reg/imm9)" },
+    { 0x1f000000, 0x0a000000, trans_logic_reg, "logical (reg)" },
+    { 0x1f200000, 0x0b000000, trans_addsub_reg, "add/sub (shifted)" },
+    { 0x1f200000, 0x0b200000, trans_addsub_ext, "add/sub (extended)" },
+    { 0x1fe0fc00, 0x1a000000, trans_adc, "adc/sbc" },
+    { 0x1fe00000, 0x1a400000, trans_ccmp, "ccmn/ccmp" },
+    { 0x1fe00000, 0x1a800000, trans_csel, "cond select" },
+    { 0x5fe00000, 0x1ac00000, trans_dp2, "dp 2-source" },
+    { 0x5fe00000, 0x5ac00000, trans_dp1, "dp 1-source" },
+    { 0x1f000000, 0x1b000000, trans_dp3, "dp 3-source" },
+};
+
+static void translate_one(DisasContext *ctx)
+{
+    ctx->insn = translator_ldl(ctx->cs, ctx->tb, ctx->pc);
+    ctx->pc_next = ctx->pc + 4;
+    for (size_t i = 0; i < ARRAY_SIZE(a64_patterns); i++) {
+        const A64Pattern *p = &a64_patterns[i];
+
+        if ((ctx->insn & p->mask) == p->match) {
+            if (!p->fn(ctx)) {
+                gen_undef(ctx);
+            }
+            return;
+        }
+    }
+    gen_undef(ctx);
+}
+
+#define TB_TEMP_HEADROOM  96
+#define TB_LABEL_HEADROOM 8
+
+static bool tcg_nearly_full(void)
+{
+    return tcg_ctx->nb_temps + tcg_ctx->nb_ops >
+               TCG_MAX_TEMPS - TB_TEMP_HEADROOM ||
+           tcg_ctx->nb_labels > TCG_MAX_LABELS - TB_LABEL_HEADROOM;
+}
+
+void arm_translate(CPUState *cs, TranslationBlock *tb, int max_insns)
+{
+    DisasContext c = { 0 }, *ctx = &c;
+    uint64_t page = tb->pc & TARGET_PAGE_MASK;
+    int n = 0;
+
+    insn_nb_temps = 0;
+    ctx->tb = tb;
+    ctx->cs = cs;
+    ctx->el = tb->flags & ARM_TBFLAG_EL_MASK;
+    ctx->pc = tb->pc;
+    ctx->pc_next = tb->pc;
+    ctx->is_jmp = DISAS_NEXT;
+    if (max_insns > TCG_MAX_INSNS) {
+        max_insns = TCG_MAX_INSNS;
+    }
+    if (max_insns < 1) {
+        max_insns = 1;
+    }
+    gen_tb_start(tb);
+    if (tb->pc & 3) {
+        /* PC alignment fault (D1.10.2): raised before any fetch. */
+        tcg_gen_insn_start(ctx->pc);
+        gen_exception(ctx, syn_make(EC_PC_ALIGN, 0));
+        gen_tb_end(tb, 1);
+        tb->size = 1;
+        tb->icount = 1;
+        return;
+    }
+    if (cs->nb_breakpoints && translator_breakpoint_here(cs, ctx->pc)) {
+        tcg_gen_insn_start(ctx->pc);
+        tcg_gen_movi_i64(cpu_pc, ctx->pc);
+        translator_gen_debug();
+        gen_tb_end(tb, 1);
+        tb->size = 4;
+        tb->icount = 1;
+        return;
+    }
+    for (;;) {
+        tcg_gen_insn_start(ctx->pc);
+        n++;
+        translate_one(ctx);
+        while (insn_nb_temps > 0) {
+            tcg_temp_free(insn_temps[--insn_nb_temps]);
+        }
+        if (ctx->is_jmp != DISAS_NEXT) {
+            break;
+        }
+        ctx->pc = ctx->pc_next;
+        if (n >= max_insns || (ctx->pc & TARGET_PAGE_MASK) != page ||
+            tcg_nearly_full() ||
+            (cs->nb_breakpoints &&
+             translator_breakpoint_here(cs, ctx->pc))) {
+            ctx->is_jmp = DISAS_TOO_MANY;
+            break;
+        }
+    }
+    switch (ctx->is_jmp) {
+    case DISAS_TOO_MANY:
+        gen_goto_tb(ctx, 0, ctx->pc_next);
+        break;
+    case DISAS_EXIT:
+        tcg_gen_movi_i64(cpu_pc, ctx->pc_next);
+        tcg_gen_exit_tb(0);
+        break;
+    default:
+        break;
+    }
+    gen_tb_end(tb, n);
+    tb->size = ctx->pc_next - tb->pc;
+    tb->icount = n;
+}
