@@ -19,3 +19,4 @@ obj-y += hw/net/e1000.o
 obj-y += hw/char/pl011.o
 obj-y += hw/char/pl011_mmio.o
 obj-y += hw/arm/virt.o
+obj-y += hw/intc/arm_gicv3.o

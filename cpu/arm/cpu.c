@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* AArch64 CPU: models, reset, exception entry, system registers, ERET. */
 #include "cpu.h"
+#include "machina/main-loop.h"
 #include "machina/timer.h"
 #include <inttypes.h>
 #include <stdlib.h>
@@ -71,6 +72,10 @@ void arm_pstate_write(CPUARMState *env, uint64_t val)
 
 /* ---- reset ---- */
 
+static void arm_cpu_set_irq(void *opaque, int n, int level);
+static void arm_gt_phys_cb(void *opaque);
+static void arm_gt_virt_cb(void *opaque);
+
 static void arm_cpu_reset(CPUState *cs)
 {
     CPUARMState *env = arm_env(cs);
@@ -94,7 +99,10 @@ static void arm_cpu_reset(CPUState *cs)
     env->xregs[0] = x0;
     cs->exception_index = EXCP_NONE;
     cs->halted = false;
-    (void)cpu;
+    for (int t = 0; t < 2; t++) {
+        timer_del(&cpu->gt_timer[t]);
+        irq_set(cpu->gt_out[t], 0);
+    }
     tlb_flush(cs);
 }
 
@@ -147,6 +155,14 @@ ARMCPU *arm_cpu_create(int index, const char *model)
     cpu->parent.ops = &arm_cpu_ops;
     cpu->parent.exception_index = EXCP_NONE;
     cpu->env.midr = arm_models[m].midr;
+    cpu->irq_in[ARM_CPU_IRQ] = irq_alloc_line(arm_cpu_set_irq, cpu,
+                                              ARM_CPU_IRQ);
+    cpu->irq_in[ARM_CPU_FIQ] = irq_alloc_line(arm_cpu_set_irq, cpu,
+                                              ARM_CPU_FIQ);
+    timer_init(&cpu->gt_timer[ARM_TIMER_PHYS], CLOCK_VIRTUAL,
+               arm_gt_phys_cb, cpu);
+    timer_init(&cpu->gt_timer[ARM_TIMER_VIRT], CLOCK_VIRTUAL,
+               arm_gt_virt_cb, cpu);
     if (!translate_ready) {
         arm_translate_init();
         translate_ready = true;
@@ -175,15 +191,38 @@ void helper_arm_exception(CPUState *cs, uint64_t syndrome)
 DEF_HELPER(arm_exception, 0, 2, false);
 
 /*
- * Take a synchronous exception to EL1 (Arm ARM D1.10).  env->pc is the
- * faulting instruction; SVC/HVC/SMC return to the next one.
+ * Enter EL1 at VBAR_EL1 + the vector for kind (0 sync, 0x80 IRQ,
+ * 0x100 FIQ) with return address ret (Arm ARM D1.10).
+ */
+static void arm_enter_el1(CPUARMState *env, uint64_t kind, uint64_t ret)
+{
+    uint64_t offset;
+
+    if (env->el == 0) {
+        offset = 0x400;
+    } else {
+        offset = env->spsel ? 0x200 : 0;
+    }
+    offset += kind;
+    env->spsr_el1 = arm_pstate_read(env);
+    env->elr_el1 = ret;
+    arm_pstate_write(env, PSTATE_DAIF | (1 << 2) | 1 |
+                     (env->spsr_el1 & (PSTATE_N | PSTATE_Z | PSTATE_C |
+                                       PSTATE_V)));
+    env->excl_addr = ~0ULL;
+    env->pc = env->vbar_el1 + offset;
+}
+
+/*
+ * Take a synchronous exception to EL1.  env->pc is the faulting
+ * instruction; SVC/HVC/SMC return to the next one.
  */
 static void arm_cpu_do_exception(CPUState *cs)
 {
     CPUARMState *env = arm_env(cs);
     uint64_t syn = env->exc_syndrome;
     int ec = (int)(syn >> 26);
-    uint64_t offset, ret = env->pc;
+    uint64_t ret = env->pc;
 
     if (cs->exception_index != ARM_EXCP_SYNC) {
         cs->exception_index = EXCP_NONE;
@@ -193,39 +232,127 @@ static void arm_cpu_do_exception(CPUState *cs)
     if (ec == EC_SVC64 || ec == EC_HVC64 || ec == EC_SMC64) {
         ret += 4;
     }
-    if (env->el == 0) {
-        offset = 0x400;
-    } else {
-        offset = env->spsel ? 0x200 : 0;
-    }
     log_mask_printf(LOG_INT, "arm: exception ec 0x%x esr 0x%" PRIx64
-                    " pc 0x%" PRIx64 " -> 0x%" PRIx64 "\n", ec, syn, env->pc,
-                    env->vbar_el1 + offset);
-    env->spsr_el1 = arm_pstate_read(env);
-    env->elr_el1 = ret;
+                    " pc 0x%" PRIx64 "\n", ec, syn, env->pc);
     env->esr_el1 = syn;
     if (env->exc_far_valid) {
         env->far_el1 = env->exc_far;
         env->exc_far_valid = false;
     }
-    arm_pstate_write(env, PSTATE_DAIF | (1 << 2) | 1 |
-                     (env->spsr_el1 & (PSTATE_N | PSTATE_Z | PSTATE_C |
-                                       PSTATE_V)));
-    env->excl_addr = ~0ULL;
-    env->pc = env->vbar_el1 + offset;
+    arm_enter_el1(env, 0, ret);
 }
 
-/* No interrupt controller yet (GIC comes later). */
+/* IRQ/FIQ: taken between instructions unless masked by PSTATE.I/F. */
 static bool arm_cpu_exec_interrupt(CPUState *cs)
 {
-    (void)cs;
+    CPUARMState *env = arm_env(cs);
+    uint32_t lvl = __atomic_load_n(&arm_cpu(cs)->irq_level,
+                                   __ATOMIC_ACQUIRE);
+
+    if ((lvl & (1u << ARM_CPU_FIQ)) && !(env->daif & (1u << 6))) {
+        arm_enter_el1(env, 0x100, env->pc);
+        return true;
+    }
+    if ((lvl & (1u << ARM_CPU_IRQ)) && !(env->daif & (1u << 7))) {
+        log_mask_printf(LOG_INT, "arm: irq at pc 0x%" PRIx64 "\n", env->pc);
+        arm_enter_el1(env, 0x80, env->pc);
+        return true;
+    }
     return false;
 }
 
+/* WFI wakes on a pending interrupt even if PSTATE masks it (D1.16.2). */
 static bool arm_cpu_has_work(CPUState *cs)
 {
-    (void)cs;
-    return false;
+    return __atomic_load_n(&arm_cpu(cs)->irq_level, __ATOMIC_ACQUIRE) != 0;
+}
+
+static void arm_cpu_set_irq(void *opaque, int n, int level)
+{
+    ARMCPU *cpu = opaque;
+    uint32_t bit = 1u << n;
+
+    if (level) {
+        __atomic_or_fetch(&cpu->irq_level, bit, __ATOMIC_SEQ_CST);
+        cpu_interrupt(&cpu->parent, CPU_INTERRUPT_HARD);
+    } else if (!(__atomic_and_fetch(&cpu->irq_level, ~bit,
+                                    __ATOMIC_SEQ_CST))) {
+        cpu_reset_interrupt(&cpu->parent, CPU_INTERRUPT_HARD);
+    }
+}
+
+IRQLine *arm_cpu_irq_line(ARMCPU *cpu, int n)
+{
+    if (n < 0 || n > ARM_CPU_FIQ) {
+        return NULL;
+    }
+    return cpu->irq_in[n];
+}
+
+void arm_cpu_set_gic_sysreg(ARMCPU *cpu, ARMGICSysregFn *fn, void *opaque)
+{
+    cpu->gic_sysreg = fn;
+    cpu->gic_opaque = opaque;
+}
+
+/* ---- generic timers (Arm ARM D11.2) ---- */
+
+#define CNT_CTL_ENABLE 1u
+#define CNT_CTL_IMASK 2u
+#define CNT_CTL_ISTATUS 4u
+
+static uint64_t arm_counter(CPUARMState *env)
+{
+    /* The generic timer counts at CNTFRQ on the virtual clock. */
+    return (uint64_t)((unsigned __int128)clock_get_ns(CLOCK_VIRTUAL) *
+                      env->cntfrq / 1000000000u);
+}
+
+/* Recompute ISTATUS and the output of timer t; re-arm.  Lock held. */
+static void arm_gt_update(ARMCPU *cpu, int t)
+{
+    CPUARMState *env = &cpu->env;
+    uint64_t now = arm_counter(env), ctl = env->cnt_ctl[t];
+    bool fired = now >= env->cnt_cval[t];
+
+    ctl &= ~(uint64_t)CNT_CTL_ISTATUS;
+    if ((ctl & CNT_CTL_ENABLE) && fired) {
+        ctl |= CNT_CTL_ISTATUS;
+    }
+    env->cnt_ctl[t] = ctl;
+    irq_set(cpu->gt_out[t], (ctl & CNT_CTL_ENABLE) && fired &&
+            !(ctl & CNT_CTL_IMASK));
+    if ((ctl & CNT_CTL_ENABLE) && !fired && env->cntfrq) {
+        unsigned __int128 ns = (unsigned __int128)env->cnt_cval[t] *
+                               1000000000u + env->cntfrq - 1;
+
+        ns /= env->cntfrq;
+        timer_mod(&cpu->gt_timer[t],
+                  ns > INT64_MAX ? INT64_MAX : (int64_t)ns);
+    } else {
+        timer_del(&cpu->gt_timer[t]);
+    }
+}
+
+static void arm_gt_phys_cb(void *opaque)
+{
+    machine_lock();
+    arm_gt_update(opaque, ARM_TIMER_PHYS);
+    machine_unlock();
+}
+
+static void arm_gt_virt_cb(void *opaque)
+{
+    machine_lock();
+    arm_gt_update(opaque, ARM_TIMER_VIRT);
+    machine_unlock();
+}
+
+void arm_cpu_set_timer_output(ARMCPU *cpu, int timer, IRQLine *line)
+{
+    if (timer == ARM_TIMER_PHYS || timer == ARM_TIMER_VIRT) {
+        cpu->gt_out[timer] = line;
+    }
 }
 
 uint64_t helper_arm_eret(CPUState *cs)
@@ -331,7 +458,64 @@ enum {
     SR_CNTPCT = SR(3, 3, 14, 0, 1),
     SR_CNTVCT = SR(3, 3, 14, 0, 2),
     SR_MDSCR = SR(2, 0, 0, 2, 2),
+    SR_CNTP_TVAL = SR(3, 3, 14, 2, 0),
+    SR_CNTP_CTL = SR(3, 3, 14, 2, 1),
+    SR_CNTP_CVAL = SR(3, 3, 14, 2, 2),
+    SR_CNTV_TVAL = SR(3, 3, 14, 3, 0),
+    SR_CNTV_CTL = SR(3, 3, 14, 3, 1),
+    SR_CNTV_CVAL = SR(3, 3, 14, 3, 2),
 };
+
+/*
+ * CNTP_* / CNTV_* access: 1 done, 0 UNDEFINED (EL0 without CNTKCTL
+ * permission), -1 not a timer register.
+ */
+static int arm_gt_access(CPUARMState *env, uint32_t key, uint64_t *val,
+                         bool is_write)
+{
+    ARMCPU *cpu = container_of(env, ARMCPU, env);
+    int t, reg;
+    uint64_t now;
+
+    if ((key & ~7u) == SR_CNTP_TVAL && (key & 7) <= 2) {
+        t = ARM_TIMER_PHYS;
+    } else if ((key & ~7u) == SR_CNTV_TVAL && (key & 7) <= 2) {
+        t = ARM_TIMER_VIRT;
+    } else {
+        return -1;
+    }
+    reg = (int)(key & 7);
+    /* CNTKCTL_EL1.EL0PTEN (bit 9) / EL0VTEN (bit 8). */
+    if (env->el == 0 &&
+        !(env->cntkctl_el1 & (t == ARM_TIMER_PHYS ? 0x200u : 0x100u))) {
+        return 0;
+    }
+    machine_lock();
+    now = arm_counter(env);
+    if (!is_write) {
+        if (reg == 0) {
+            *val = (uint32_t)(env->cnt_cval[t] - now);
+        } else if (reg == 1) {
+            arm_gt_update(cpu, t);
+            *val = env->cnt_ctl[t];
+        } else {
+            *val = env->cnt_cval[t];
+        }
+    } else {
+        if (reg == 0) {
+            /* TVAL is a signed 32-bit offset from the counter. */
+            env->cnt_cval[t] = now + (uint64_t)(int64_t)(int32_t)*val;
+        } else if (reg == 1) {
+            env->cnt_ctl[t] = (env->cnt_ctl[t] & CNT_CTL_ISTATUS) |
+                              (*val & (CNT_CTL_ENABLE | CNT_CTL_IMASK));
+        } else {
+            env->cnt_cval[t] = *val;
+        }
+        arm_gt_update(cpu, t);
+    }
+    machine_unlock();
+    return 1;
+}
 
 /* Plain storage registers: EL1 only unless el0 is set. */
 static uint64_t *sysreg_field(CPUARMState *env, uint32_t key, bool *el0)
@@ -371,15 +555,11 @@ static uint64_t *sysreg_field(CPUARMState *env, uint32_t key, bool *el0)
     }
 }
 
-static uint64_t arm_counter(CPUARMState *env)
-{
-    /* The generic timer counts at CNTFRQ on the virtual clock. */
-    return (uint64_t)((unsigned __int128)clock_get_ns(CLOCK_VIRTUAL) *
-                      env->cntfrq / 1000000000u);
-}
 
 bool arm_sysreg_read(CPUARMState *env, uint32_t key, uint64_t *val)
 {
+    ARMCPU *cpu = container_of(env, ARMCPU, env);
+    int gt;
     bool el0;
     uint64_t *p = sysreg_field(env, key, &el0);
 
@@ -411,6 +591,10 @@ bool arm_sysreg_read(CPUARMState *env, uint32_t key, uint64_t *val)
         *val = 0x10;            /* DC ZVA prohibited (not implemented) */
         return true;
     default:
+        gt = arm_gt_access(env, key, val, false);
+        if (gt >= 0) {
+            return gt > 0;
+        }
         break;
     }
     if (env->el == 0) {
@@ -458,12 +642,16 @@ bool arm_sysreg_read(CPUARMState *env, uint32_t key, uint64_t *val)
         *val = env->daif;
         return true;
     default:
-        return false;
+        return cpu->gic_sysreg &&
+               cpu->gic_sysreg(cpu->gic_opaque, &cpu->parent, key, val,
+                               false);
     }
 }
 
 bool arm_sysreg_write(CPUARMState *env, uint32_t key, uint64_t val)
 {
+    ARMCPU *cpu = container_of(env, ARMCPU, env);
+    int gt;
     bool el0;
     uint64_t *p = sysreg_field(env, key, &el0);
 
@@ -485,6 +673,10 @@ bool arm_sysreg_write(CPUARMState *env, uint32_t key, uint64_t val)
         env->vf = (val & PSTATE_V) ? ~0ULL : 0;
         return true;
     default:
+        gt = arm_gt_access(env, key, &val, true);
+        if (gt >= 0) {
+            return gt > 0;
+        }
         break;
     }
     if (env->el == 0) {
@@ -512,7 +704,9 @@ bool arm_sysreg_write(CPUARMState *env, uint32_t key, uint64_t val)
         env->daif = val & PSTATE_DAIF;
         return true;
     default:
-        return false;
+        return cpu->gic_sysreg &&
+               cpu->gic_sysreg(cpu->gic_opaque, &cpu->parent, key, &val,
+                               true);
     }
 }
 

@@ -7,6 +7,7 @@
 #include "machina/cpu.h"
 #include "machina/exec.h"
 #include "machina/arm.h"
+#include "machina/timer.h"
 
 /*
  * NZCV is kept in four 64-bit fields so the translator computes each flag
@@ -40,6 +41,8 @@ typedef struct CPUARMState {
     uint64_t cpacr_el1, ttbr0_el1, ttbr1_el1, tcr_el1, mair_el1;
     uint64_t contextidr_el1, amair_el1, mdscr_el1, cntkctl_el1;
     uint64_t par_el1, afsr0_el1, afsr1_el1;
+    /* Generic timers (D11.2): [ARM_TIMER_PHYS], [ARM_TIMER_VIRT]. */
+    uint64_t cnt_ctl[2], cnt_cval[2];
     uint64_t midr, mpidr;
     uint64_t cntfrq;
     /* Syndrome of the exception being raised. */
@@ -55,6 +58,14 @@ struct ARMCPU {
     CPUState parent;            /* must be first: env pointer */
     CPUARMState env;
     const char *model;
+    /* IRQ/FIQ input levels (bit ARM_CPU_IRQ/FIQ), any thread. */
+    volatile uint32_t irq_level;
+    IRQLine *irq_in[2];
+    /* Generic timer expiry and output lines (machine lock held). */
+    Timer gt_timer[2];
+    IRQLine *gt_out[2];
+    ARMGICSysregFn *gic_sysreg;
+    void *gic_opaque;
 };
 
 static inline ARMCPU *arm_cpu(CPUState *cs)

@@ -27,6 +27,12 @@
 
 #define VIRT_FLASH_BASE UINT64_C(0x00000000)
 #define VIRT_FLASH_SIZE UINT64_C(0x08000000)
+#define VIRT_GICD_BASE UINT64_C(0x08000000)
+#define VIRT_GICR_BASE UINT64_C(0x080a0000)
+#define VIRT_GICR_STRIDE UINT64_C(0x20000)
+#define VIRT_NUM_SPIS 256
+#define VIRT_UART_SPI 1
+#define VIRT_GIC_PHANDLE 0x8002
 #define VIRT_UART_BASE UINT64_C(0x09000000)
 #define VIRT_UART_SIZE UINT64_C(0x1000)
 #define VIRT_DRAM_BASE UINT64_C(0x40000000)
@@ -46,6 +52,7 @@ typedef struct ArmVirtState {
     int nr_cpus;
     MemoryRegion flash, ram;
     PL011MmioState *uart;
+    ARMGICv3 *gic;
     VirtBlob blobs[8];
     int nr_blobs;
     uint64_t entry, fdt_addr;
@@ -178,6 +185,7 @@ static void *virt_build_fdt(MachineState *ms, ArmVirtState *s,
     static const char compat_uart[] = "arm,pl011\0arm,primecell";
     static const char compat_psci[] = "arm,psci-1.0\0arm,psci-0.2\0arm,psci";
     static const char clk_names[] = "uartclk\0apb_pclk";
+    static const char compat_timer[] = "arm,armv8-timer\0arm,armv7-timer";
 
     FDT_CHK(fdt_create(fdt, VIRT_FDT_BUF_SIZE));
     FDT_CHK(fdt_finish_reservemap(fdt));
@@ -186,6 +194,7 @@ static void *virt_build_fdt(MachineState *ms, ArmVirtState *s,
     FDT_CHK(fdt_property_u32(fdt, "#size-cells", 2));
     FDT_CHK(fdt_property_string(fdt, "compatible", "linux,dummy-virt"));
     FDT_CHK(fdt_property_string(fdt, "model", "linux,dummy-virt"));
+    FDT_CHK(fdt_property_u32(fdt, "interrupt-parent", VIRT_GIC_PHANDLE));
 
     FDT_CHK(fdt_begin_node(fdt, "psci"));
     FDT_CHK(fdt_property(fdt, "compatible", compat_psci,
@@ -230,8 +239,54 @@ static void *virt_build_fdt(MachineState *ms, ArmVirtState *s,
     FDT_CHK(fdt_property_u32(fdt, "phandle", clk_ph));
     FDT_CHK(fdt_end_node(fdt));
 
+    /* GICv3 and timer as QEMU's virt board describes them. */
+    snprintf(name, sizeof(name), "intc@%" PRIx64, VIRT_GICD_BASE);
+    FDT_CHK(fdt_begin_node(fdt, name));
+    FDT_CHK(fdt_property_string(fdt, "compatible", "arm,gic-v3"));
+    FDT_CHK(fdt_property_u32(fdt, "#interrupt-cells", 3));
+    FDT_CHK(fdt_property(fdt, "interrupt-controller", NULL, 0));
+    FDT_CHK(fdt_property_u32(fdt, "#address-cells", 2));
+    FDT_CHK(fdt_property_u32(fdt, "#size-cells", 2));
+    FDT_CHK(fdt_property(fdt, "ranges", NULL, 0));
+    FDT_CHK(fdt_property_u32(fdt, "#redistributor-regions", 1));
+    {
+        fdt64_t reg[4] = {
+            cpu_to_fdt64(VIRT_GICD_BASE), cpu_to_fdt64(0x10000),
+            cpu_to_fdt64(VIRT_GICR_BASE),
+            cpu_to_fdt64(VIRT_GICR_STRIDE * (uint64_t)s->nr_cpus),
+        };
+
+        FDT_CHK(fdt_property(fdt, "reg", reg, sizeof(reg)));
+    }
+    FDT_CHK(fdt_property_u32(fdt, "phandle", VIRT_GIC_PHANDLE));
+    FDT_CHK(fdt_end_node(fdt));
+
+    FDT_CHK(fdt_begin_node(fdt, "timer"));
+    FDT_CHK(fdt_property(fdt, "compatible", compat_timer,
+                         sizeof(compat_timer)));
+    {
+        /* PPIs 13 (secure phys), 14 (phys), 11 (virt), 10 (hyp). */
+        static const uint32_t ppis[4] = { 13, 14, 11, 10 };
+        fdt32_t irqs[12];
+
+        for (int i = 0; i < 4; i++) {
+            irqs[3 * i] = cpu_to_fdt32(1);
+            irqs[3 * i + 1] = cpu_to_fdt32(ppis[i]);
+            irqs[3 * i + 2] = cpu_to_fdt32(4);     /* level high */
+        }
+        FDT_CHK(fdt_property(fdt, "interrupts", irqs, sizeof(irqs)));
+    }
+    FDT_CHK(fdt_property(fdt, "always-on", NULL, 0));
+    FDT_CHK(fdt_end_node(fdt));
+
     snprintf(name, sizeof(name), "pl011@%" PRIx64, VIRT_UART_BASE);
     FDT_CHK(fdt_begin_node(fdt, name));
+    {
+        fdt32_t irq[3] = { cpu_to_fdt32(0), cpu_to_fdt32(VIRT_UART_SPI),
+                           cpu_to_fdt32(4) };
+
+        FDT_CHK(fdt_property(fdt, "interrupts", irq, sizeof(irq)));
+    }
     FDT_CHK(fdt_property(fdt, "compatible", compat_uart,
                          sizeof(compat_uart)));
     fdt_reg64(fdt, VIRT_UART_BASE, VIRT_UART_SIZE);
@@ -374,7 +429,17 @@ static void virt_init(MachineState *ms)
     memory_region_add_subregion(sys, VIRT_FLASH_BASE, &s->flash);
     memory_region_init_ram(&s->ram, "mach-virt.ram", ms->ram_size);
     memory_region_add_subregion(sys, VIRT_DRAM_BASE, &s->ram);
-    s->uart = pl011_mmio_create(sys, VIRT_UART_BASE, NULL, serial);
+    s->gic = arm_gicv3_create(sys, VIRT_GICD_BASE, VIRT_GICR_BASE, s->cpus,
+                              s->nr_cpus, VIRT_NUM_SPIS);
+    for (int i = 0; i < s->nr_cpus; i++) {
+        /* Non-secure physical timer: PPI 30; virtual timer: PPI 27. */
+        arm_cpu_set_timer_output(s->cpus[i], ARM_TIMER_PHYS,
+                                 arm_gicv3_ppi(s->gic, i, 30));
+        arm_cpu_set_timer_output(s->cpus[i], ARM_TIMER_VIRT,
+                                 arm_gicv3_ppi(s->gic, i, 27));
+    }
+    s->uart = pl011_mmio_create(sys, VIRT_UART_BASE,
+                                arm_gicv3_spi(s->gic, VIRT_UART_SPI), serial);
 
     s->entry = VIRT_FLASH_BASE;
     if (ms->bios && strcmp(ms->bios, "none")) {
@@ -448,6 +513,7 @@ static void virt_reset(MachineState *ms)
         virt_blob_write(&s->blobs[i]);
     }
     devices_reset_all();
+    arm_gicv3_reset(s->gic);
     for (int i = 0; i < s->nr_cpus; i++) {
         CPUState *cs = arm_cpu_state(s->cpus[i]);
 

@@ -5,6 +5,8 @@
 
 #include "machina/common.h"
 #include "machina/cpu.h"
+#include "machina/irq.h"
+#include "machina/memory.h"
 #include <stdio.h>
 
 typedef struct ARMCPU ARMCPU;
@@ -38,5 +40,34 @@ void arm_set_firmware_call_handler(ARMFirmwareCallFn *fn);
 #define PSCI_0_2_FN_SYSTEM_RESET     0x84000009u
 #define PSCI_1_0_FN_PSCI_FEATURES    0x8400000au
 #define PSCI_RET_NOT_SUPPORTED       (-1)
+
+/* CPU interrupt inputs (level): IRQ and FIQ. */
+enum { ARM_CPU_IRQ = 0, ARM_CPU_FIQ = 1 };
+IRQLine *arm_cpu_irq_line(ARMCPU *cpu, int n);
+
+/* Generic timer outputs (level), wired by the machine to GIC PPIs. */
+enum { ARM_TIMER_PHYS = 0, ARM_TIMER_VIRT = 1 };
+void arm_cpu_set_timer_output(ARMCPU *cpu, int timer, IRQLine *line);
+
+/*
+ * GIC CPU interface system registers (ICC_*, op0 3 op1 0 CRn 12 and
+ * ICC_PMR_EL1) are forwarded to this hook with the MRS/MSR key
+ * (op0:op1:CRn:CRm:op2).  Returns false for an unknown register
+ * (UNDEFINED).  Called from the vCPU thread without the machine lock.
+ */
+typedef bool ARMGICSysregFn(void *opaque, CPUState *cs, uint32_t key,
+                            uint64_t *val, bool is_write);
+void arm_cpu_set_gic_sysreg(ARMCPU *cpu, ARMGICSysregFn *fn, void *opaque);
+
+/* GICv3 (hw/intc/arm_gicv3.c): distributor 64 KiB, 128 KiB per redist. */
+typedef struct ARMGICv3 ARMGICv3;
+ARMGICv3 *arm_gicv3_create(MemoryRegion *parent, hwaddr dist_base,
+                           hwaddr redist_base, ARMCPU **cpus, int nr_cpus,
+                           int nr_spis);
+/* Machine reset: registers to their reset values (line levels kept). */
+void arm_gicv3_reset(ARMGICv3 *s);
+/* Input line of SPI n (INTID 32 + n), or of PPI intid (16..31) of cpu. */
+IRQLine *arm_gicv3_spi(ARMGICv3 *s, int n);
+IRQLine *arm_gicv3_ppi(ARMGICv3 *s, int cpu, int intid);
 
 #endif

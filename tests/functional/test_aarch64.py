@@ -22,7 +22,7 @@ def aarch64_emulator():
 def guest_tests():
     path = os.path.join(GUEST_DIR, "tests.list")
     if not os.path.exists(path):
-        return ["alu", "branch", "mem", "exc", "undef"]
+        return ["alu", "branch", "mem", "exc", "undef", "timer"]
     with open(path) as f:
         return f.read().split()
 
@@ -35,7 +35,8 @@ def run(binary, args, timeout=60):
 
 
 def guest_args(elf):
-    return ["-M", "virt", "-cpu", "cortex-a57", "-m", "128M", "-nographic",
+    # GICv3 as Machina models it (QEMU's virt defaults to a GICv2).
+    return ["-M", "virt,gic-version=3", "-cpu", "cortex-a57", "-m", "128M", "-nographic",
             "-kernel", elf]
 
 
