@@ -663,6 +663,11 @@ bool arm_sysreg_write(CPUARMState *env, uint32_t key, uint64_t val)
             val &= ~0x7ffULL;   /* bits 10:0 are RES0 */
         }
         *p = val;
+        /* Translation regime changed: mmu.c relies on this flush. */
+        if (key == SR_SCTLR || key == SR_TTBR0 || key == SR_TTBR1 ||
+            key == SR_TCR) {
+            tlb_flush(arm_env_cpu(env));
+        }
         return true;
     }
     switch (key) {
@@ -777,25 +782,10 @@ void helper_arm_msr_imm(CPUState *cs, uint64_t op, uint64_t imm,
 }
 DEF_HELPER(arm_msr_imm, 0, 4, false);
 
-/* ---- memory (MMU off: flat physical) ---- */
+/* ---- memory faults (translation itself is in mmu.c) ---- */
 
-static bool arm_cpu_tlb_fill(CPUState *cs, vaddr addr, int size,
-                             MMUAccessType access_type, int mmu_idx,
-                             bool probe, uintptr_t retaddr)
-{
-    (void)size;
-    (void)access_type;
-    (void)probe;
-    (void)retaddr;
-    tlb_set_page(cs, addr & TARGET_PAGE_MASK, addr & TARGET_PAGE_MASK,
-                 PAGE_READ | PAGE_WRITE | PAGE_EXEC, mmu_idx,
-                 TARGET_PAGE_SIZE);
-    return true;
-}
-
-static void arm_raise_abort(CPUState *cs, vaddr addr,
-                            MMUAccessType access_type, uint32_t fsc,
-                            uintptr_t retaddr)
+void arm_raise_abort(CPUState *cs, vaddr addr, MMUAccessType access_type,
+                     uint32_t fsc, uintptr_t retaddr)
 {
     CPUARMState *env = arm_env(cs);
     bool lower = env->el == 0;
@@ -835,12 +825,6 @@ static void arm_cpu_do_unaligned_access(CPUState *cs, vaddr addr,
         arm_raise_exception(arm_env(cs), syn_make(EC_PC_ALIGN, 0), retaddr);
     }
     arm_raise_abort(cs, addr, access_type, 0x21, retaddr);
-}
-
-static hwaddr arm_cpu_get_phys_page_debug(CPUState *cs, vaddr addr)
-{
-    (void)cs;
-    return addr & TARGET_PAGE_MASK;
 }
 
 static int arm_cpu_mmu_index(CPUState *cs, bool ifetch)

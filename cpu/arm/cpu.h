@@ -150,6 +150,18 @@ extern const TCGHelperInfo helper_info_arm_exception, helper_info_arm_mrs,
     helper_info_arm_msr, helper_info_arm_msr_imm, helper_info_arm_eret,
     helper_info_arm_hvc_smc, helper_info_arm_wfi;
 
+/* ---- memory (mmu.c; aborts raised by cpu.c) ---- */
+bool arm_cpu_tlb_fill(CPUState *cs, vaddr addr, int size,
+                      MMUAccessType access_type, int mmu_idx,
+                      bool probe, uintptr_t retaddr);
+hwaddr arm_cpu_get_phys_page_debug(CPUState *cs, vaddr addr);
+/* Data/instruction abort with fault status fsc (does not return). */
+void arm_raise_abort(CPUState *cs, vaddr addr, MMUAccessType access_type,
+                     uint32_t fsc, uintptr_t retaddr) NORETURN;
+/* TLBI: op is CRm:op2 (op1 == 0), xt the register operand. */
+void helper_arm_tlbi(CPUState *cs, uint64_t op, uint64_t xt);
+extern const TCGHelperInfo helper_info_arm_tlbi;
+
 /* ---- translator (translate.c) ---- */
 void arm_translate_init(void);
 void arm_translate(CPUState *cs, TranslationBlock *tb, int max_insns);

@@ -1,3 +1,4 @@
 # Objects of cpu/arm/, one per line.
 obj-y += cpu/arm/cpu.o
 obj-y += cpu/arm/translate.o
+obj-y += cpu/arm/mmu.o

@@ -803,9 +803,22 @@ static bool trans_system(DisasContext *ctx)
         return false;
     }
     if (op0 == 1) {
-        /* SYS/SYSL: cache and TLB maintenance; no caches, MMU off. */
+        /* SYS/SYSL: cache and TLB maintenance (no caches modelled). */
         if (l || ctx->el == 0) {
             return false;
+        }
+        int crn = bits(insn, 12, 4), crm = bits(insn, 8, 4);
+        int op1 = bits(insn, 16, 3), op2 = bits(insn, 5, 3);
+
+        if (crn == 8) {
+            if (op1 != 0) {
+                return false;   /* EL2/EL3 TLBI */
+            }
+            tcg_gen_movi_i64(cpu_pc, ctx->pc);
+            tcg_gen_call3(&helper_info_arm_tlbi, NULL, env_ptr(),
+                          tcg_constant_i64(crm << 3 | op2), read_x(RD));
+            /* Later code may depend on the old mapping: end the TB. */
+            ctx->is_jmp = DISAS_EXIT;
         }
         return true;
     }

@@ -22,7 +22,8 @@ def aarch64_emulator():
 def guest_tests():
     path = os.path.join(GUEST_DIR, "tests.list")
     if not os.path.exists(path):
-        return ["alu", "branch", "mem", "exc", "undef", "timer"]
+        return ["alu", "branch", "mem", "exc", "undef", "timer", "mmu",
+                "mmu64k"]
     with open(path) as f:
         return f.read().split()
 
