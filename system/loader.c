@@ -236,3 +236,61 @@ int64_t load_image(AddressSpace *as, const char *path, hwaddr addr,
     free(buf);
     return (int64_t)size;
 }
+
+/* ---- boot images restored at reset ---- */
+
+typedef struct RomImage {
+    bool is_elf;
+    int elf_machine;
+    hwaddr addr;                /* raw images only */
+    uint8_t *data;
+    size_t size;
+} RomImage;
+
+static RomImage *rom_images;
+static int nr_rom_images;
+
+static void rom_image_write(const RomImage *r)
+{
+    ElfInfo info;
+
+    if (r->is_elf) {
+        if (load_elf_buf(&address_space_memory, r->data, r->size,
+                         r->elf_machine, &info) < 0) {
+            error_report("cannot reload ELF image at reset");
+        }
+    } else if (rom_write(&address_space_memory, r->addr, r->data,
+                         r->size) < 0) {
+        error_report("cannot reload image at 0x%" PRIx64, r->addr);
+    }
+}
+
+static RomImage *rom_image_new(void)
+{
+    rom_images = mc_realloc(rom_images,
+                            (nr_rom_images + 1) * sizeof(*rom_images));
+    return &rom_images[nr_rom_images++];
+}
+
+void rom_add_image(hwaddr addr, uint8_t *data, size_t size)
+{
+    RomImage *r = rom_image_new();
+
+    *r = (RomImage){ .addr = addr, .data = data, .size = size };
+    rom_image_write(r);
+}
+
+void rom_add_elf(uint8_t *data, size_t size, int elf_machine)
+{
+    RomImage *r = rom_image_new();
+
+    *r = (RomImage){ .is_elf = true, .elf_machine = elf_machine,
+                     .data = data, .size = size };
+}
+
+void roms_reset(void)
+{
+    for (int i = 0; i < nr_rom_images; i++) {
+        rom_image_write(&rom_images[i]);
+    }
+}

@@ -40,60 +40,18 @@
 /* Image header of an arm64 Linux kernel (Documentation/arm64/booting) */
 #define ARM64_IMAGE_MAGIC 0x644d5241u  /* "ARM\x64" at offset 0x38 */
 
-typedef struct VirtBlob {
-    bool is_elf;
-    hwaddr addr;
-    uint8_t *data;
-    size_t size;
-} VirtBlob;
-
 typedef struct ArmVirtState {
     ARMCPU *cpus[VIRT_MAX_CPUS];
     int nr_cpus;
     MemoryRegion flash, ram;
     PL011MmioState *uart;
     ARMGICv3 *gic;
-    VirtBlob blobs[8];
-    int nr_blobs;
     uint64_t entry, fdt_addr;
 } ArmVirtState;
 
 static ArmVirtState *virt_state;
 
 /* ---- images ---- */
-
-static void virt_blob_write(VirtBlob *b)
-{
-    ElfInfo info;
-
-    if (b->is_elf) {
-        if (load_elf_buf(&address_space_memory, b->data, b->size,
-                         VIRT_EM_AARCH64, &info) < 0) {
-            error_report("virt: cannot reload ELF image at reset");
-        }
-    } else if (rom_write(&address_space_memory, b->addr, b->data,
-                         b->size) < 0) {
-        error_report("virt: cannot reload image at 0x%" PRIx64, b->addr);
-    }
-}
-
-static void virt_add_blob(ArmVirtState *s, bool is_elf, hwaddr addr,
-                          uint8_t *data, size_t size)
-{
-    VirtBlob *b;
-
-    if (s->nr_blobs >= (int)ARRAY_SIZE(s->blobs)) {
-        fatal("virt: too many boot images");
-    }
-    b = &s->blobs[s->nr_blobs++];
-    b->is_elf = is_elf;
-    b->addr = addr;
-    b->data = data;
-    b->size = size;
-    if (!is_elf) {
-        virt_blob_write(b);
-    }
-}
 
 static uint64_t rd_le64(const uint8_t *p)
 {
@@ -127,7 +85,7 @@ static uint64_t virt_load_kernel(MachineState *ms, ArmVirtState *s,
     ret = load_elf_buf(&address_space_memory, buf, size, VIRT_EM_AARCH64,
                        &info);
     if (ret == 0) {
-        virt_add_blob(s, true, 0, buf, size);
+        rom_add_elf(buf, size, VIRT_EM_AARCH64);
         *end = info.high;
         if (info.entry < info.low || info.entry >= info.high) {
             return info.low;
@@ -153,7 +111,7 @@ static uint64_t virt_load_kernel(MachineState *ms, ArmVirtState *s,
         fatal("kernel '%s' (%zu bytes) does not fit in RAM", ms->kernel,
               size);
     }
-    virt_add_blob(s, false, addr, buf, size);
+    rom_add_image(addr, buf, size);
     *end = addr + size;
     return addr;
 }
@@ -456,7 +414,7 @@ static void virt_init(MachineState *ms)
         if (size > VIRT_FLASH_SIZE) {
             fatal("firmware '%s' is larger than the flash", ms->bios);
         }
-        virt_add_blob(s, false, VIRT_FLASH_BASE, buf, size);
+        rom_add_image(VIRT_FLASH_BASE, buf, size);
         free(path);
     }
     if (ms->kernel) {
@@ -476,7 +434,7 @@ static void virt_init(MachineState *ms)
             fatal("initrd '%s' does not fit in RAM", ms->initrd);
         }
         initrd_end = initrd_start + size;
-        virt_add_blob(s, false, initrd_start, buf, size);
+        rom_add_image(initrd_start, buf, size);
         kend = initrd_end;
     }
 
@@ -502,16 +460,15 @@ static void virt_init(MachineState *ms)
     if (s->fdt_addr >= ram_end || fdt_size > ram_end - s->fdt_addr) {
         fatal("virt: no room for the device tree in RAM");
     }
-    virt_add_blob(s, false, s->fdt_addr, fdt, fdt_size);
+    rom_add_image(s->fdt_addr, fdt, fdt_size);
 }
 
 static void virt_reset(MachineState *ms)
 {
     ArmVirtState *s = ms->priv;
 
-    for (int i = 0; i < s->nr_blobs; i++) {
-        virt_blob_write(&s->blobs[i]);
-    }
+    /* Images come back as loaded: the guest may have overwritten RAM. */
+    roms_reset();
     devices_reset_all();
     arm_gicv3_reset(s->gic);
     for (int i = 0; i < s->nr_cpus; i++) {

@@ -102,14 +102,6 @@ static const struct {
 #define ROM_FW_INFO_OFF         40
 #define ROM_SIZE_USED           (ROM_FW_INFO_OFF + 6 * 8)
 
-/* An image copied into guest memory, kept to restore it on reset. */
-typedef struct VirtBlob {
-    bool is_elf;
-    hwaddr addr;                /* raw images only */
-    uint8_t *data;
-    size_t size;
-} VirtBlob;
-
 typedef struct VirtState {
     MemoryRegion ram;
     MemoryRegion mrom;
@@ -122,46 +114,10 @@ typedef struct VirtState {
     SifiveTestState *test;
     GpexState *gpex;
     VirtioMmioState *virtio[VIRT_VIRTIO_COUNT];
-    VirtBlob blobs[8];
-    int nr_blobs;
     hwaddr fdt_addr;
 } VirtState;
 
 /* ---- images ---- */
-
-static void virt_blob_write(VirtBlob *b)
-{
-    ElfInfo info;
-
-    if (b->is_elf) {
-        if (load_elf_buf(&address_space_memory, b->data, b->size,
-                         VIRT_EM_RISCV, &info) < 0) {
-            error_report("virt: cannot reload ELF image at reset");
-        }
-    } else if (rom_write(&address_space_memory, b->addr, b->data,
-                         b->size) < 0) {
-        error_report("virt: cannot reload image at 0x%" PRIx64, b->addr);
-    }
-}
-
-/* Remember an image (taking data); raw images are copied in now. */
-static void virt_add_blob(VirtState *s, bool is_elf, hwaddr addr,
-                          uint8_t *data, size_t size)
-{
-    VirtBlob *b;
-
-    if (s->nr_blobs >= (int)ARRAY_SIZE(s->blobs)) {
-        fatal("virt: too many boot images");
-    }
-    b = &s->blobs[s->nr_blobs++];
-    b->is_elf = is_elf;
-    b->addr = addr;
-    b->data = data;
-    b->size = size;
-    if (!is_elf) {
-        virt_blob_write(b);
-    }
-}
 
 static hwaddr virt_ram_end(MachineState *ms)
 {
@@ -188,7 +144,7 @@ static hwaddr virt_load_image(MachineState *ms, VirtState *s,
     ret = load_elf_buf(&address_space_memory, buf, size, VIRT_EM_RISCV,
                        &info);
     if (ret == 0) {
-        virt_add_blob(s, true, 0, buf, size);   /* reloaded on reset */
+        rom_add_elf(buf, size, VIRT_EM_RISCV);   /* reloaded on reset */
         *end = info.high;
         /* Virtual entry (e.g. vmlinux): fall back to the load address. */
         if (info.entry < info.low || info.entry >= info.high) {
@@ -204,7 +160,7 @@ static hwaddr virt_load_image(MachineState *ms, VirtState *s,
         fatal("%s '%s' (%zu bytes) does not fit in RAM at 0x%" PRIx64,
               what, path, size, raw_addr);
     }
-    virt_add_blob(s, false, raw_addr, buf, size);
+    rom_add_image(raw_addr, buf, size);
     *end = raw_addr + size;
     return raw_addr;
 }
@@ -821,7 +777,7 @@ static void virt_init(MachineState *ms)
                   (uint64_t)(ms->ram_size / MiB));
         }
         start = ROUND_DOWN(fdt_addr - size, 4 * KiB);
-        virt_add_blob(s, false, start, buf, size);
+        rom_add_image(start, buf, size);
         FDT_CHK(fdt_setprop_inplace_u64(fdt, chosen, "linux,initrd-start",
                                         start));
         FDT_CHK(fdt_setprop_inplace_u64(fdt, chosen, "linux,initrd-end",
@@ -839,10 +795,10 @@ static void virt_init(MachineState *ms)
         exit(0);
     }
     s->fdt_addr = fdt_addr;
-    virt_add_blob(s, false, fdt_addr, fdt, fdt_size);
+    rom_add_image(fdt_addr, fdt, fdt_size);
 
     virt_build_rom(rom, entry, fdt_addr, next_addr);
-    virt_add_blob(s, false, virt_memmap[VIRT_MROM].base,
+    rom_add_image(virt_memmap[VIRT_MROM].base,
                   memcpy(mc_malloc0(sizeof(rom)), rom, sizeof(rom)),
                   sizeof(rom));
 
@@ -857,9 +813,7 @@ static void virt_reset(MachineState *ms)
     VirtState *s = ms->priv;
 
     /* Images come back as loaded: the guest may have overwritten RAM. */
-    for (int i = 0; i < s->nr_blobs; i++) {
-        virt_blob_write(&s->blobs[i]);
-    }
+    roms_reset();
     devices_reset_all();
     gpex_reset(s->gpex);
     for (int i = 0; i < s->nr_harts; i++) {

@@ -33,4 +33,15 @@ int load_elf_buf(AddressSpace *as, const uint8_t *buf, size_t size,
 int64_t load_image(AddressSpace *as, const char *path, hwaddr addr,
                    uint64_t max_size) MUST_CHECK;
 
+/*
+ * Boot images (firmware, kernel, initrd, device tree) that a machine wants
+ * restored at every reset, because the guest may have overwritten them.
+ * The list takes ownership of data.  A raw image is written at addr now;
+ * an ELF image is expected to be loaded by the caller already.
+ */
+void rom_add_image(hwaddr addr, uint8_t *data, size_t size);
+void rom_add_elf(uint8_t *data, size_t size, int elf_machine);
+/* Write every registered image again (machine reset). */
+void roms_reset(void);
+
 #endif
