@@ -320,10 +320,24 @@ static void test_indirect_outside(void)
     expect_broken("virtio indirect table outside RAM");
 }
 
-/* Wait for one used entry and check the request succeeded. */
+static unsigned long rdtime(void)
+{
+    unsigned long t;
+
+    __asm__ volatile("csrr %0, time" : "=r"(t));
+    return t;
+}
+
+/*
+ * Wait for one used entry and check the request succeeded.  Completion
+ * is asynchronous (host I/O threads), so bound the wait by time - 5 s
+ * of the 10 MHz timebase - not by a loop count.
+ */
 static void wait_used(uint16_t want)
 {
-    for (int i = 0; i < 2000000 && used_idx() != want; i++) {
+    unsigned long end = rdtime() + 50000000UL;
+
+    while (used_idx() != want && rdtime() < end) {
     }
     CHECK_EQ(used_idx(), want);
     CHECK_EQ(rd(VM_STATUS) & ST_NEEDS_RESET, 0);
