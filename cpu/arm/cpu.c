@@ -838,7 +838,13 @@ static void arm_cpu_get_tb_state(CPUState *cs, vaddr *pc, uint64_t *flags)
     CPUARMState *env = arm_env(cs);
 
     *pc = env->pc;
+    int fpen = (env->cpacr_el1 >> 20) & 3;
+
     *flags = env->el & ARM_TBFLAG_EL_MASK;
+    /* D19.2.30: FPEN 11 never traps, 01 traps EL0 only, x0 traps both. */
+    if (fpen == 3 || (fpen == 1 && env->el == 1)) {
+        *flags |= ARM_TBFLAG_FPEN;
+    }
 }
 
 static void arm_cpu_dump_state(CPUState *cs, FILE *f)

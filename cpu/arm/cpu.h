@@ -94,6 +94,7 @@ enum {
 /* Exception classes, ESR_ELx.EC (Arm ARM D17.2.37). */
 enum {
     EC_UNCATEGORIZED = 0x00,
+    EC_FP_ACCESS = 0x07,
     EC_SVC64 = 0x15,
     EC_HVC64 = 0x16,
     EC_SMC64 = 0x17,
@@ -122,8 +123,12 @@ static inline uint64_t syn_make(int ec, uint32_t iss)
 #define PSTATE_DAIF (0xfu << 6)
 #define PSTATE_IL (1u << 20)
 
-/* TB flags: bits 1:0 hold PSTATE.EL (also the mmu index). */
+/*
+ * TB flags: bits 1:0 hold PSTATE.EL (also the mmu index); FPEN is set when
+ * CPACR_EL1.FPEN lets FP/SIMD instructions run at that EL.
+ */
 #define ARM_TBFLAG_EL_MASK 3
+#define ARM_TBFLAG_FPEN    4
 
 /* ---- system side (cpu.c) ---- */
 uint64_t arm_pstate_read(CPUARMState *env);

@@ -2,3 +2,6 @@
 obj-y += cpu/arm/cpu.o
 obj-y += cpu/arm/translate.o
 obj-y += cpu/arm/mmu.o
+obj-y += cpu/arm/translate-fp.o
+obj-y += cpu/arm/translate-simd.o
+obj-y += cpu/arm/translate-atomic.o

@@ -4,21 +4,10 @@
  * translation of the base integer instruction set to TCG IR.  Section
  * numbers refer to the Arm ARM (DDI 0487), chapter C4 (encoding index).
  */
-#include "cpu.h"
+#include "translate.h"
 
-static TCGv cpu_x[32], cpu_pc, cpu_nf, cpu_zf, cpu_cf, cpu_vf;
-static TCGv cpu_excl_addr, cpu_excl_val;
-
-enum { DISAS_NEXT, DISAS_TOO_MANY, DISAS_NORETURN, DISAS_EXIT };
-
-typedef struct DisasContext {
-    TranslationBlock *tb;
-    CPUState *cs;
-    uint64_t pc, pc_next;
-    uint32_t insn;
-    int el;
-    int is_jmp;
-} DisasContext;
+TCGv cpu_x[32], cpu_pc_a64, cpu_nf, cpu_zf, cpu_cf, cpu_vf;
+TCGv cpu_excl_addr, cpu_excl_val;
 
 /* ---- pure helpers ---- */
 
@@ -81,34 +70,29 @@ static TCGv track(TCGv t)
     return t;
 }
 
-static TCGv new_tmp(void)
+TCGv a64_new_tmp(void)
 {
     return track(tcg_temp_new_i64());
 }
 
-static TCGv new_local(void)
+TCGv a64_new_local(void)
 {
     return track(tcg_temp_local_new_i64());
 }
 
-static TCGv env_ptr(void)
-{
-    return tcg_ctx->env;
-}
-
 /* Register 31 reads as XZR here. */
-static TCGv read_x(int r)
+TCGv a64_read_x(int r)
 {
     return r == 31 ? tcg_constant_i64(0) : cpu_x[r];
 }
 
 /* Register 31 is SP here. */
-static TCGv read_xsp(int r)
+TCGv a64_read_xsp(int r)
 {
     return cpu_x[r];
 }
 
-static void write_x(int r, TCGv v, bool sf)
+void a64_write_x(int r, TCGv v, bool sf)
 {
     if (r == 31) {
         return;
@@ -120,7 +104,7 @@ static void write_x(int r, TCGv v, bool sf)
     }
 }
 
-static void write_xsp(int r, TCGv v, bool sf)
+void a64_write_xsp(int r, TCGv v, bool sf)
 {
     if (sf) {
         tcg_gen_mov_i64(cpu_x[r], v);
@@ -142,7 +126,7 @@ void arm_translate_init(void)
         cpu_x[i] = tcg_global_mem_new_i64(ARM_ENV_OFFSET(xregs[i]),
                                           names[i]);
     }
-    cpu_pc = tcg_global_mem_new_i64(ARM_ENV_OFFSET(pc), "pc");
+    cpu_pc_a64 = tcg_global_mem_new_i64(ARM_ENV_OFFSET(pc), "pc");
     cpu_nf = tcg_global_mem_new_i64(ARM_ENV_OFFSET(nf), "NF");
     cpu_zf = tcg_global_mem_new_i64(ARM_ENV_OFFSET(zf), "ZF");
     cpu_cf = tcg_global_mem_new_i64(ARM_ENV_OFFSET(cf), "CF");
@@ -155,27 +139,43 @@ void arm_translate_init(void)
 
 /* ---- exceptions and TB exits ---- */
 
-static void gen_exception(DisasContext *ctx, uint64_t syndrome)
+void a64_gen_exception(DisasContext *ctx, uint64_t syndrome)
 {
-    tcg_gen_movi_i64(cpu_pc, ctx->pc);
+    tcg_gen_movi_i64(cpu_pc_a64, ctx->pc);
     tcg_gen_call2(&helper_info_arm_exception, NULL, env_ptr(),
                   tcg_constant_i64(syndrome));
     ctx->is_jmp = DISAS_NORETURN;
 }
 
-static void gen_undef(DisasContext *ctx)
+void a64_gen_undef(DisasContext *ctx)
 {
-    gen_exception(ctx, syn_make(EC_UNCATEGORIZED, 0));
+    a64_gen_exception(ctx, syn_make(EC_UNCATEGORIZED, 0));
+}
+
+bool a64_fp_access_check(DisasContext *ctx)
+{
+    ctx->fp_checked = true;
+    if (ctx->fp_enabled) {
+        return true;
+    }
+    /* ISS for A64: CV = 1, COND = 0xe (D17.2.37, as QEMU reports it). */
+    a64_gen_exception(ctx, syn_make(EC_FP_ACCESS, 0x1e00000));
+    return false;
+}
+
+void a64_clear_vreg_high(int reg)
+{
+    tcg_gen_st_i64(tcg_constant_i64(0), env_ptr(), vreg_off(reg, 1));
 }
 
 static void gen_goto_tb(DisasContext *ctx, int n, uint64_t dest)
 {
     if (translator_use_goto_tb(ctx->tb, dest)) {
         tcg_gen_goto_tb(n);
-        tcg_gen_movi_i64(cpu_pc, dest);
+        tcg_gen_movi_i64(cpu_pc_a64, dest);
         tcg_gen_exit_tb((uintptr_t)ctx->tb | n);
     } else {
-        tcg_gen_movi_i64(cpu_pc, dest);
+        tcg_gen_movi_i64(cpu_pc_a64, dest);
         tcg_gen_lookup_and_goto_ptr();
     }
 }
@@ -194,7 +194,7 @@ static Flags flags_globals(void)
 
 static Flags flags_temps(void)
 {
-    Flags f = { new_tmp(), new_tmp(), new_tmp(), new_tmp() };
+    Flags f = { a64_new_tmp(), a64_new_tmp(), a64_new_tmp(), a64_new_tmp() };
     return f;
 }
 
@@ -217,10 +217,10 @@ static void gen_nz(Flags f, TCGv r, bool sf)
 static void gen_add_flags(Flags f, TCGv r, TCGv a_in, TCGv b_in,
                           TCGv carry_in, bool sf)
 {
-    TCGv a = new_tmp(), b = new_tmp(), res = new_tmp(), t = new_tmp();
+    TCGv a = a64_new_tmp(), b = a64_new_tmp(), res = a64_new_tmp(), t = a64_new_tmp();
 
     if (sf) {
-        TCGv c1 = new_tmp();
+        TCGv c1 = a64_new_tmp();
 
         tcg_gen_mov_i64(a, a_in);
         tcg_gen_mov_i64(b, b_in);
@@ -259,16 +259,16 @@ static void gen_add_flags(Flags f, TCGv r, TCGv a_in, TCGv b_in,
 /* r = a - b with flags: a + ~b + 1 (C = no borrow). */
 static void gen_sub_flags(Flags f, TCGv r, TCGv a, TCGv b, bool sf)
 {
-    TCGv nb = new_tmp();
+    TCGv nb = a64_new_tmp();
 
     tcg_gen_not_i64(nb, b);
     gen_add_flags(f, r, a, nb, tcg_constant_i64(1), sf);
 }
 
 /* Evaluate condition cond (C1.2.4) into a 0/1 temp. */
-static TCGv gen_cond(int cond)
+TCGv a64_gen_cond(int cond)
 {
-    TCGv t = new_tmp(), u = new_tmp();
+    TCGv t = a64_new_tmp(), u = a64_new_tmp();
 
     switch (cond >> 1) {
     case 0:     /* EQ */
@@ -308,20 +308,6 @@ static TCGv gen_cond(int cond)
 
 /* ---- field helpers ---- */
 
-static inline uint32_t bits(uint32_t insn, int pos, int len)
-{
-    return (insn >> pos) & ((1u << len) - 1);
-}
-
-static inline int64_t sbits(uint32_t insn, int pos, int len)
-{
-    return ((int64_t)((uint64_t)insn << (64 - pos - len))) >> (64 - len);
-}
-
-#define RD bits(ctx->insn, 0, 5)
-#define RN bits(ctx->insn, 5, 5)
-#define RM bits(ctx->insn, 16, 5)
-#define SF (ctx->insn >> 31)
 
 static uint64_t ones(int n)
 {
@@ -381,7 +367,7 @@ static void gen_shift_imm(TCGv r, TCGv v, int type, int amt, bool sf)
         tcg_gen_sari_i64(r, r, amt);
         break;
     default: {
-        TCGv t = new_tmp();
+        TCGv t = a64_new_tmp();
 
         tcg_gen_ext32u_i64(r, v);
         tcg_gen_shli_i64(t, r, 32 - amt);
@@ -394,7 +380,7 @@ static void gen_shift_imm(TCGv r, TCGv v, int type, int amt, bool sf)
 }
 
 /* Extend (UXTB..SXTX) then shift left (C6.2.5 "extended register"). */
-static void gen_extend(TCGv r, TCGv v, int option, int shift)
+void a64_gen_extend(TCGv r, TCGv v, int option, int shift)
 {
     switch (option) {
     case 0: tcg_gen_ext8u_i64(r, v); break;
@@ -422,7 +408,7 @@ static bool trans_adr(DisasContext *ctx)
     } else {
         v = ctx->pc + imm;
     }
-    write_x(RD, tcg_constant_i64(v), true);
+    a64_write_x(RD, tcg_constant_i64(v), true);
     return true;
 }
 
@@ -430,7 +416,7 @@ static void gen_addsub(DisasContext *ctx, TCGv a, TCGv b, bool sub,
                        bool setflags, bool rd_sp)
 {
     bool sf = SF;
-    TCGv r = new_tmp();
+    TCGv r = a64_new_tmp();
 
     if (setflags) {
         if (sub) {
@@ -438,7 +424,7 @@ static void gen_addsub(DisasContext *ctx, TCGv a, TCGv b, bool sub,
         } else {
             gen_add_flags(flags_globals(), r, a, b, NULL, sf);
         }
-        write_x(RD, r, sf);
+        a64_write_x(RD, r, sf);
         return;
     }
     if (sub) {
@@ -447,9 +433,9 @@ static void gen_addsub(DisasContext *ctx, TCGv a, TCGv b, bool sub,
         tcg_gen_add_i64(r, a, b);
     }
     if (rd_sp) {
-        write_xsp(RD, r, sf);
+        a64_write_xsp(RD, r, sf);
     } else {
-        write_x(RD, r, sf);
+        a64_write_x(RD, r, sf);
     }
 }
 
@@ -461,7 +447,7 @@ static bool trans_addsub_imm(DisasContext *ctx)
     if (bits(ctx->insn, 22, 1)) {
         imm <<= 12;
     }
-    gen_addsub(ctx, read_xsp(RN), tcg_constant_i64(imm),
+    gen_addsub(ctx, a64_read_xsp(RN), tcg_constant_i64(imm),
                bits(ctx->insn, 30, 1), s, !s);
     return true;
 }
@@ -470,7 +456,7 @@ static void gen_logic(DisasContext *ctx, int opc, TCGv a, TCGv b,
                       bool rd_sp)
 {
     bool sf = SF;
-    TCGv r = new_tmp();
+    TCGv r = a64_new_tmp();
 
     switch (opc) {
     case 0: tcg_gen_and_i64(r, a, b); break;
@@ -484,9 +470,9 @@ static void gen_logic(DisasContext *ctx, int opc, TCGv a, TCGv b,
         break;
     }
     if (rd_sp) {
-        write_xsp(RD, r, sf);
+        a64_write_xsp(RD, r, sf);
     } else {
-        write_x(RD, r, sf);
+        a64_write_x(RD, r, sf);
     }
 }
 
@@ -499,7 +485,7 @@ static bool trans_logic_imm(DisasContext *ctx)
                         bits(ctx->insn, 16, 6), SF, &imm)) {
         return false;
     }
-    gen_logic(ctx, opc, read_x(RN), tcg_constant_i64(imm), opc != 3);
+    gen_logic(ctx, opc, a64_read_x(RN), tcg_constant_i64(imm), opc != 3);
     return true;
 }
 
@@ -514,16 +500,16 @@ static bool trans_movw(DisasContext *ctx)
     }
     switch (opc) {
     case 0:
-        write_x(RD, tcg_constant_i64(~imm), SF);
+        a64_write_x(RD, tcg_constant_i64(~imm), SF);
         break;
     case 2:
-        write_x(RD, tcg_constant_i64(imm), SF);
+        a64_write_x(RD, tcg_constant_i64(imm), SF);
         break;
     default:
-        t = new_tmp();
-        tcg_gen_andi_i64(t, read_x(RD), ~(0xffffULL << (hw * 16)));
+        t = a64_new_tmp();
+        tcg_gen_andi_i64(t, a64_read_x(RD), ~(0xffffULL << (hw * 16)));
         tcg_gen_ori_i64(t, t, imm);
-        write_x(RD, t, SF);
+        a64_write_x(RD, t, SF);
         break;
     }
     return true;
@@ -535,7 +521,7 @@ static bool trans_bitfield(DisasContext *ctx)
     int r = bits(ctx->insn, 16, 6), s = bits(ctx->insn, 10, 6);
     bool sf = SF;
     int d = sf ? 64 : 32;
-    TCGv src = read_x(RN), res = new_tmp(), t = new_tmp();
+    TCGv src = a64_read_x(RN), res = a64_new_tmp(), t = a64_new_tmp();
     uint64_t mask;
     int width, pos;
 
@@ -578,10 +564,10 @@ static bool trans_bitfield(DisasContext *ctx)
         }
         tcg_gen_andi_i64(t, t, mask);
         tcg_gen_shli_i64(t, t, pos);
-        tcg_gen_andi_i64(res, read_x(RD), ~(mask << pos));
+        tcg_gen_andi_i64(res, a64_read_x(RD), ~(mask << pos));
         tcg_gen_or_i64(res, res, t);
     }
-    write_x(RD, res, sf);
+    a64_write_x(RD, res, sf);
     return true;
 }
 
@@ -589,7 +575,7 @@ static bool trans_extr(DisasContext *ctx)
 {
     bool sf = SF;
     int lsb = bits(ctx->insn, 10, 6);
-    TCGv r = new_tmp(), t = new_tmp();
+    TCGv r = a64_new_tmp(), t = a64_new_tmp();
 
     if (bits(ctx->insn, 22, 1) != sf || bits(ctx->insn, 21, 1) ||
         (!sf && lsb >= 32)) {
@@ -597,19 +583,19 @@ static bool trans_extr(DisasContext *ctx)
     }
     if (sf) {
         if (lsb == 0) {
-            tcg_gen_mov_i64(r, read_x(RM));
+            tcg_gen_mov_i64(r, a64_read_x(RM));
         } else {
-            tcg_gen_shri_i64(r, read_x(RM), lsb);
-            tcg_gen_shli_i64(t, read_x(RN), 64 - lsb);
+            tcg_gen_shri_i64(r, a64_read_x(RM), lsb);
+            tcg_gen_shli_i64(t, a64_read_x(RN), 64 - lsb);
             tcg_gen_or_i64(r, r, t);
         }
     } else {
-        tcg_gen_ext32u_i64(r, read_x(RM));
-        tcg_gen_shli_i64(t, read_x(RN), 32);
+        tcg_gen_ext32u_i64(r, a64_read_x(RM));
+        tcg_gen_shli_i64(t, a64_read_x(RN), 32);
         tcg_gen_or_i64(r, r, t);
         tcg_gen_shri_i64(r, r, lsb);
     }
-    write_x(RD, r, sf);
+    a64_write_x(RD, r, sf);
     return true;
 }
 
@@ -641,13 +627,13 @@ static void gen_brcond_to(DisasContext *ctx, TCGCond c, TCGv a, TCGv b,
 
 static bool trans_cbz(DisasContext *ctx)
 {
-    TCGv v = new_tmp();
+    TCGv v = a64_new_tmp();
     uint64_t dest = ctx->pc + (sbits(ctx->insn, 5, 19) << 2);
 
     if (SF) {
-        tcg_gen_mov_i64(v, read_x(RD));
+        tcg_gen_mov_i64(v, a64_read_x(RD));
     } else {
-        tcg_gen_ext32u_i64(v, read_x(RD));
+        tcg_gen_ext32u_i64(v, a64_read_x(RD));
     }
     gen_brcond_to(ctx, bits(ctx->insn, 24, 1) ? TCG_COND_NE : TCG_COND_EQ,
                   v, tcg_constant_i64(0), dest);
@@ -658,9 +644,9 @@ static bool trans_tbz(DisasContext *ctx)
 {
     int bit = (bits(ctx->insn, 31, 1) << 5) | bits(ctx->insn, 19, 5);
     uint64_t dest = ctx->pc + (sbits(ctx->insn, 5, 14) << 2);
-    TCGv v = new_tmp();
+    TCGv v = a64_new_tmp();
 
-    tcg_gen_andi_i64(v, read_x(RD), 1ULL << bit);
+    tcg_gen_andi_i64(v, a64_read_x(RD), 1ULL << bit);
     gen_brcond_to(ctx, bits(ctx->insn, 24, 1) ? TCG_COND_NE : TCG_COND_EQ,
                   v, tcg_constant_i64(0), dest);
     return true;
@@ -676,7 +662,7 @@ static bool trans_bcond(DisasContext *ctx)
         ctx->is_jmp = DISAS_NORETURN;
         return true;
     }
-    gen_brcond_to(ctx, TCG_COND_NE, gen_cond(cond), tcg_constant_i64(0),
+    gen_brcond_to(ctx, TCG_COND_NE, a64_gen_cond(cond), tcg_constant_i64(0),
                   dest);
     return true;
 }
@@ -684,7 +670,7 @@ static bool trans_bcond(DisasContext *ctx)
 static bool trans_br(DisasContext *ctx)
 {
     int opc = bits(ctx->insn, 21, 4);
-    TCGv t = new_tmp();
+    TCGv t = a64_new_tmp();
 
     if (bits(ctx->insn, 16, 5) != 31 || bits(ctx->insn, 10, 6) ||
         RD != 0) {
@@ -693,12 +679,12 @@ static bool trans_br(DisasContext *ctx)
     switch (opc) {
     case 0:     /* BR */
     case 2:     /* RET */
-        tcg_gen_mov_i64(cpu_pc, read_x(RN));
+        tcg_gen_mov_i64(cpu_pc_a64, a64_read_x(RN));
         break;
     case 1:     /* BLR: read the target before writing X30 */
-        tcg_gen_mov_i64(t, read_x(RN));
+        tcg_gen_mov_i64(t, a64_read_x(RN));
         tcg_gen_movi_i64(cpu_x[30], ctx->pc + 4);
-        tcg_gen_mov_i64(cpu_pc, t);
+        tcg_gen_mov_i64(cpu_pc_a64, t);
         break;
     case 4:     /* ERET */
         if (RN != 31) {
@@ -708,7 +694,7 @@ static bool trans_br(DisasContext *ctx)
             return false;
         }
         tcg_gen_call1(&helper_info_arm_eret, t, env_ptr());
-        tcg_gen_mov_i64(cpu_pc, t);
+        tcg_gen_mov_i64(cpu_pc_a64, t);
         tcg_gen_exit_tb(0);
         ctx->is_jmp = DISAS_NORETURN;
         return true;
@@ -730,21 +716,21 @@ static bool trans_exc(DisasContext *ctx)
     }
     switch (opc << 2 | ll) {
     case 1:     /* SVC */
-        gen_exception(ctx, syn_make(EC_SVC64, imm));
+        a64_gen_exception(ctx, syn_make(EC_SVC64, imm));
         return true;
     case 2:     /* HVC */
     case 3:     /* SMC */
         if (ctx->el == 0) {
             return false;
         }
-        tcg_gen_movi_i64(cpu_pc, ctx->pc);
+        tcg_gen_movi_i64(cpu_pc_a64, ctx->pc);
         tcg_gen_call3(&helper_info_arm_hvc_smc, NULL, env_ptr(),
                       tcg_constant_i64(ll == 3), tcg_constant_i64(imm));
         /* The firmware may have changed the machine state: leave. */
         ctx->is_jmp = DISAS_EXIT;
         return true;
     case 4:     /* BRK */
-        gen_exception(ctx, syn_make(EC_BRK, imm));
+        a64_gen_exception(ctx, syn_make(EC_BRK, imm));
         return true;
     default:    /* HLT (no halting debug), DCPS*: UNDEFINED */
         return false;
@@ -766,7 +752,7 @@ static bool trans_system(DisasContext *ctx)
         if (crn == 2 && op1 == 3 && RD == 31) {
             /* Hints: WFI waits, the rest (NOP, YIELD, WFE, SEV) are nops */
             if (crm == 0 && op2 == 3) {
-                tcg_gen_movi_i64(cpu_pc, ctx->pc + 4);
+                tcg_gen_movi_i64(cpu_pc_a64, ctx->pc + 4);
                 tcg_gen_call1(&helper_info_arm_wfi, NULL, env_ptr());
                 ctx->is_jmp = DISAS_EXIT;
             }
@@ -792,7 +778,7 @@ static bool trans_system(DisasContext *ctx)
             if (ctx->el == 0) {
                 return false;
             }
-            tcg_gen_movi_i64(cpu_pc, ctx->pc);
+            tcg_gen_movi_i64(cpu_pc_a64, ctx->pc);
             tcg_gen_call4(&helper_info_arm_msr_imm, NULL, env_ptr(),
                           tcg_constant_i64(op1 << 3 | op2),
                           tcg_constant_i64(crm),
@@ -814,23 +800,23 @@ static bool trans_system(DisasContext *ctx)
             if (op1 != 0) {
                 return false;   /* EL2/EL3 TLBI */
             }
-            tcg_gen_movi_i64(cpu_pc, ctx->pc);
+            tcg_gen_movi_i64(cpu_pc_a64, ctx->pc);
             tcg_gen_call3(&helper_info_arm_tlbi, NULL, env_ptr(),
-                          tcg_constant_i64(crm << 3 | op2), read_x(RD));
+                          tcg_constant_i64(crm << 3 | op2), a64_read_x(RD));
             /* Later code may depend on the old mapping: end the TB. */
             ctx->is_jmp = DISAS_EXIT;
         }
         return true;
     }
-    tcg_gen_movi_i64(cpu_pc, ctx->pc);
+    tcg_gen_movi_i64(cpu_pc_a64, ctx->pc);
     if (l) {
-        t = new_tmp();
+        t = a64_new_tmp();
         tcg_gen_call3(&helper_info_arm_mrs, t, env_ptr(),
                       tcg_constant_i64(key), tcg_constant_i64(insn));
-        write_x(RD, t, true);
+        a64_write_x(RD, t, true);
     } else {
         tcg_gen_call4(&helper_info_arm_msr, NULL, env_ptr(),
-                      tcg_constant_i64(key), read_x(RD),
+                      tcg_constant_i64(key), a64_read_x(RD),
                       tcg_constant_i64(insn));
         ctx->is_jmp = DISAS_EXIT;
     }
@@ -839,14 +825,59 @@ static bool trans_system(DisasContext *ctx)
 
 /* ---- loads and stores (C4.1.88) ---- */
 
-static void gen_ld(DisasContext *ctx, TCGv dst, TCGv addr, MemOp mop)
+void a64_gen_ld(DisasContext *ctx, TCGv dst, TCGv addr, MemOp mop)
 {
     tcg_gen_qemu_ld_i64(dst, addr, ctx->el, mop);
 }
 
-static void gen_st(DisasContext *ctx, TCGv v, TCGv addr, MemOp mop)
+void a64_gen_st(DisasContext *ctx, TCGv v, TCGv addr, MemOp mop)
 {
     tcg_gen_qemu_st_i64(v, addr, ctx->el, mop);
+}
+
+/*
+ * SIMD&FP register load/store of 1 << lsize bytes (lsize 0-4).  A load
+ * zeroes the rest of the 128-bit register (C7.2: "LDR (SIMD&FP)").
+ */
+static void gen_ldst_vreg(DisasContext *ctx, int lsize, bool load, int rt,
+                          TCGv addr)
+{
+    TCGv v = a64_new_tmp();
+
+    if (load) {
+        if (lsize == 4) {
+            TCGv hi = a64_new_tmp(), a2 = a64_new_tmp();
+
+            a64_gen_ld(ctx, v, addr, MO_64);
+            tcg_gen_addi_i64(a2, addr, 8);
+            a64_gen_ld(ctx, hi, a2, MO_64);
+            tcg_gen_st_i64(v, env_ptr(), vreg_off(rt, 0));
+            tcg_gen_st_i64(hi, env_ptr(), vreg_off(rt, 1));
+            return;
+        }
+        a64_gen_ld(ctx, v, addr, lsize);
+        tcg_gen_st_i64(v, env_ptr(), vreg_off(rt, 0));
+        a64_clear_vreg_high(rt);
+        return;
+    }
+    tcg_gen_ld_i64(v, env_ptr(), vreg_off(rt, 0));
+    a64_gen_st(ctx, v, addr, lsize == 4 ? MO_64 : lsize);
+    if (lsize == 4) {
+        TCGv a2 = a64_new_tmp();
+
+        tcg_gen_ld_i64(v, env_ptr(), vreg_off(rt, 1));
+        tcg_gen_addi_i64(a2, addr, 8);
+        a64_gen_st(ctx, v, a2, MO_64);
+    }
+}
+
+/* size:opc of a single-register SIMD&FP load/store -> lsize, or -1. */
+static int vreg_lsize(int size, int opc)
+{
+    if (opc & 2) {
+        return size == 0 ? 4 : -1;
+    }
+    return size;
 }
 
 /*
@@ -859,16 +890,16 @@ static bool gen_ldst_one(DisasContext *ctx, int size, int opc, int rt,
     TCGv v;
 
     if (opc == 0) {
-        gen_st(ctx, read_x(rt), addr, size);
+        a64_gen_st(ctx, a64_read_x(rt), addr, size);
         return true;
     }
-    v = new_tmp();
+    v = a64_new_tmp();
     if (opc == 1) {
-        gen_ld(ctx, v, addr, size);
-        write_x(rt, v, true);
+        a64_gen_ld(ctx, v, addr, size);
+        a64_write_x(rt, v, true);
     } else {
-        gen_ld(ctx, v, addr, size | MO_SIGN);
-        write_x(rt, v, opc == 2);
+        a64_gen_ld(ctx, v, addr, size | MO_SIGN);
+        a64_write_x(rt, v, opc == 2);
     }
     return true;
 }
@@ -887,10 +918,21 @@ static bool ldst_valid(int size, int opc)
 static bool trans_ldst_uimm(DisasContext *ctx)
 {
     int size = bits(ctx->insn, 30, 2), opc = bits(ctx->insn, 22, 2);
-    TCGv addr = new_tmp();
+    TCGv addr = a64_new_tmp();
 
     if (bits(ctx->insn, 26, 1)) {
-        return false;           /* SIMD&FP: later */
+        int lsize = vreg_lsize(size, opc);
+
+        if (lsize < 0) {
+            return false;
+        }
+        if (!a64_fp_access_check(ctx)) {
+            return true;
+        }
+        tcg_gen_addi_i64(addr, a64_read_xsp(RN),
+                         (int64_t)bits(ctx->insn, 10, 12) << lsize);
+        gen_ldst_vreg(ctx, lsize, opc & 1, RD, addr);
+        return true;
     }
     if (size == 3 && opc == 2) {
         return true;            /* PRFM */
@@ -898,7 +940,7 @@ static bool trans_ldst_uimm(DisasContext *ctx)
     if (!ldst_valid(size, opc)) {
         return false;
     }
-    tcg_gen_addi_i64(addr, read_xsp(RN),
+    tcg_gen_addi_i64(addr, a64_read_xsp(RN),
                      (int64_t)bits(ctx->insn, 10, 12) << size);
     return gen_ldst_one(ctx, size, opc, RD, addr);
 }
@@ -908,9 +950,11 @@ static bool trans_ldst_reg(DisasContext *ctx)
     uint32_t insn = ctx->insn;
     int size = bits(insn, 30, 2), opc = bits(insn, 22, 2);
     int idx = bits(insn, 10, 2);
-    TCGv addr = new_tmp(), base = new_tmp();
+    bool vec = bits(insn, 26, 1);
+    int lsize = vec ? vreg_lsize(size, opc) : size;
+    TCGv addr = a64_new_tmp(), base = a64_new_tmp();
 
-    if (bits(insn, 26, 1)) {
+    if (vec && lsize < 0) {
         return false;
     }
     if (bits(insn, 21, 1)) {
@@ -920,36 +964,50 @@ static bool trans_ldst_reg(DisasContext *ctx)
         if (idx != 2 || !(option & 2)) {
             return false;
         }
-        if (size == 3 && opc == 2) {
-            return true;
+        if (!vec && size == 3 && opc == 2) {
+            return true;        /* PRFM (register) */
         }
-        if (!ldst_valid(size, opc)) {
+        if (!vec && !ldst_valid(size, opc)) {
             return false;
         }
-        gen_extend(addr, read_x(RM), option,
-                   bits(insn, 12, 1) ? size : 0);
-        tcg_gen_add_i64(addr, addr, read_xsp(RN));
+        if (vec && !a64_fp_access_check(ctx)) {
+            return true;
+        }
+        a64_gen_extend(addr, a64_read_x(RM), option,
+                       bits(insn, 12, 1) ? lsize : 0);
+        tcg_gen_add_i64(addr, addr, a64_read_xsp(RN));
+        if (vec) {
+            gen_ldst_vreg(ctx, lsize, opc & 1, RD, addr);
+            return true;
+        }
         return gen_ldst_one(ctx, size, opc, RD, addr);
     }
-    if (size == 3 && opc == 2) {
+    if (!vec && size == 3 && opc == 2) {
         return idx == 0;        /* PRFUM */
     }
-    if (!ldst_valid(size, opc)) {
+    if (vec ? idx == 2 : !ldst_valid(size, opc)) {
         return false;
     }
+    if (vec && !a64_fp_access_check(ctx)) {
+        return true;
+    }
     /* imm9: 00 unscaled, 01 post-index, 10 unprivileged, 11 pre-index */
-    tcg_gen_mov_i64(base, read_xsp(RN));
+    tcg_gen_mov_i64(base, a64_read_xsp(RN));
     if (idx != 1) {
         tcg_gen_addi_i64(addr, base, sbits(insn, 12, 9));
     } else {
         tcg_gen_mov_i64(addr, base);
     }
-    gen_ldst_one(ctx, size, opc, RD, addr);
+    if (vec) {
+        gen_ldst_vreg(ctx, lsize, opc & 1, RD, addr);
+    } else {
+        gen_ldst_one(ctx, size, opc, RD, addr);
+    }
     if (idx == 1) {
         tcg_gen_addi_i64(addr, base, sbits(insn, 12, 9));
     }
     if (idx & 1) {
-        write_xsp(RN, addr, true);
+        a64_write_xsp(RN, addr, true);
     }
     return true;
 }
@@ -960,13 +1018,51 @@ static bool trans_ld_lit(DisasContext *ctx)
     TCGv addr;
 
     if (bits(ctx->insn, 26, 1)) {
-        return false;
+        /* SIMD&FP literal: opc 00 S, 01 D, 10 Q */
+        if (opc == 3) {
+            return false;
+        }
+        if (a64_fp_access_check(ctx)) {
+            addr = tcg_constant_i64(ctx->pc + (sbits(ctx->insn, 5, 19) << 2));
+            gen_ldst_vreg(ctx, opc + 2, true, RD, addr);
+        }
+        return true;
     }
     if (opc == 3) {
         return true;            /* PRFM (literal) */
     }
     addr = tcg_constant_i64(ctx->pc + (sbits(ctx->insn, 5, 19) << 2));
     return gen_ldst_one(ctx, opc == 1 ? 3 : 2, opc == 2 ? 2 : 1, RD, addr);
+}
+
+/* LDP/STP/LDNP/STNP (SIMD&FP): opc 00 S, 01 D, 10 Q. */
+static bool trans_ldst_pair_vreg(DisasContext *ctx)
+{
+    uint32_t insn = ctx->insn;
+    int opc = bits(insn, 30, 2), idx = bits(insn, 23, 2);
+    bool load = bits(insn, 22, 1);
+    int rt2 = bits(insn, 10, 5), lsize = opc + 2;
+    int64_t off = sbits(insn, 15, 7) << lsize;
+    TCGv addr = a64_new_tmp(), base = a64_new_tmp(), a2 = a64_new_tmp();
+
+    if (opc == 3) {
+        return false;
+    }
+    if (!a64_fp_access_check(ctx)) {
+        return true;
+    }
+    tcg_gen_mov_i64(base, a64_read_xsp(RN));
+    tcg_gen_addi_i64(addr, base, idx == 1 ? 0 : off);
+    tcg_gen_addi_i64(a2, addr, 1 << lsize);
+    gen_ldst_vreg(ctx, lsize, load, RD, addr);
+    gen_ldst_vreg(ctx, lsize, load, rt2, a2);
+    if (idx == 1) {
+        tcg_gen_addi_i64(addr, base, off);
+    }
+    if (idx == 1 || idx == 3) {
+        a64_write_xsp(RN, addr, true);
+    }
+    return true;
 }
 
 static bool trans_ldst_pair(DisasContext *ctx)
@@ -977,36 +1073,39 @@ static bool trans_ldst_pair(DisasContext *ctx)
     int rt2 = bits(insn, 10, 5);
     int size = opc == 2 ? 3 : 2;
     int64_t off;
-    TCGv addr = new_tmp(), base = new_tmp();
+    TCGv addr = a64_new_tmp(), base = a64_new_tmp();
 
-    if (bits(insn, 26, 1) || opc == 3 || (opc == 1 && !load)) {
+    if (bits(insn, 26, 1)) {
+        return trans_ldst_pair_vreg(ctx);
+    }
+    if (opc == 3 || (opc == 1 && !load)) {
         return false;
     }
     off = sbits(insn, 15, 7) << size;
-    tcg_gen_mov_i64(base, read_xsp(RN));
+    tcg_gen_mov_i64(base, a64_read_xsp(RN));
     tcg_gen_addi_i64(addr, base, idx == 1 ? 0 : off);
     if (load) {
-        TCGv v1 = new_tmp(), v2 = new_tmp(), a2 = new_tmp();
+        TCGv v1 = a64_new_tmp(), v2 = a64_new_tmp(), a2 = a64_new_tmp();
         MemOp mop = size | (opc == 1 ? MO_SIGN : 0);
 
         /* Both loads complete before either register is written. */
-        gen_ld(ctx, v1, addr, mop);
+        a64_gen_ld(ctx, v1, addr, mop);
         tcg_gen_addi_i64(a2, addr, 1 << size);
-        gen_ld(ctx, v2, a2, mop);
-        write_x(RD, v1, opc != 0);
-        write_x(rt2, v2, opc != 0);
+        a64_gen_ld(ctx, v2, a2, mop);
+        a64_write_x(RD, v1, opc != 0);
+        a64_write_x(rt2, v2, opc != 0);
     } else {
-        TCGv a2 = new_tmp();
+        TCGv a2 = a64_new_tmp();
 
-        gen_st(ctx, read_x(RD), addr, size);
+        a64_gen_st(ctx, a64_read_x(RD), addr, size);
         tcg_gen_addi_i64(a2, addr, 1 << size);
-        gen_st(ctx, read_x(rt2), a2, size);
+        a64_gen_st(ctx, a64_read_x(rt2), a2, size);
     }
     if (idx == 1) {
         tcg_gen_addi_i64(addr, base, off);
     }
     if (idx == 1 || idx == 3) {
-        write_xsp(RN, addr, true);
+        a64_write_xsp(RN, addr, true);
     }
     return true;
 }
@@ -1023,27 +1122,27 @@ static bool trans_ldst_excl(DisasContext *ctx)
     if (o1) {
         return false;           /* pairs and CAS: later */
     }
-    addr = new_local();
-    tcg_gen_mov_i64(addr, read_xsp(RN));
+    addr = a64_new_local();
+    tcg_gen_mov_i64(addr, a64_read_xsp(RN));
     if (o2) {
         /* LDAR/STLR (and LDLAR/STLLR): ordered, no monitor. */
         if (l) {
-            v = new_tmp();
-            gen_ld(ctx, v, addr, size);
+            v = a64_new_tmp();
+            a64_gen_ld(ctx, v, addr, size);
             tcg_gen_mb(0);
-            write_x(RD, v, true);
+            a64_write_x(RD, v, true);
         } else {
             tcg_gen_mb(0);
-            gen_st(ctx, read_x(RD), addr, size);
+            a64_gen_st(ctx, a64_read_x(RD), addr, size);
         }
         return true;
     }
     if (l) {
-        v = new_tmp();
-        gen_ld(ctx, v, addr, size | MO_ALIGN);
+        v = a64_new_tmp();
+        a64_gen_ld(ctx, v, addr, size | MO_ALIGN);
         tcg_gen_mov_i64(cpu_excl_addr, addr);
         tcg_gen_mov_i64(cpu_excl_val, v);
-        write_x(RD, v, true);
+        a64_write_x(RD, v, true);
     } else {
         /*
          * STXR succeeds (Rs = 0) if the monitor holds this address.  The
@@ -1051,11 +1150,11 @@ static bool trans_ldst_excl(DisasContext *ctx)
          * between the check and the store.
          */
         TCGLabel *fail = gen_new_label(), *done = gen_new_label();
-        TCGv val = new_local();
+        TCGv val = a64_new_local();
 
-        tcg_gen_mov_i64(val, read_x(RD));
+        tcg_gen_mov_i64(val, a64_read_x(RD));
         tcg_gen_brcond_i64(TCG_COND_NE, addr, cpu_excl_addr, fail);
-        gen_st(ctx, val, addr, size | MO_ALIGN);
+        a64_gen_st(ctx, val, addr, size | MO_ALIGN);
         if (rs != 31) {
             tcg_gen_movi_i64(cpu_x[rs], 0);
         }
@@ -1075,29 +1174,29 @@ static bool trans_ldst_excl(DisasContext *ctx)
 static bool trans_logic_reg(DisasContext *ctx)
 {
     int opc = bits(ctx->insn, 29, 2), imm6 = bits(ctx->insn, 10, 6);
-    TCGv b = new_tmp();
+    TCGv b = a64_new_tmp();
 
     if (!SF && imm6 >= 32) {
         return false;
     }
-    gen_shift_imm(b, read_x(RM), bits(ctx->insn, 22, 2), imm6, SF);
+    gen_shift_imm(b, a64_read_x(RM), bits(ctx->insn, 22, 2), imm6, SF);
     if (bits(ctx->insn, 21, 1)) {
         tcg_gen_not_i64(b, b);  /* BIC, ORN, EON, BICS */
     }
-    gen_logic(ctx, opc, read_x(RN), b, false);
+    gen_logic(ctx, opc, a64_read_x(RN), b, false);
     return true;
 }
 
 static bool trans_addsub_reg(DisasContext *ctx)
 {
     int shift = bits(ctx->insn, 22, 2), imm6 = bits(ctx->insn, 10, 6);
-    TCGv b = new_tmp();
+    TCGv b = a64_new_tmp();
 
     if (shift == 3 || (!SF && imm6 >= 32)) {
         return false;
     }
-    gen_shift_imm(b, read_x(RM), shift, imm6, SF);
-    gen_addsub(ctx, read_x(RN), b, bits(ctx->insn, 30, 1),
+    gen_shift_imm(b, a64_read_x(RM), shift, imm6, SF);
+    gen_addsub(ctx, a64_read_x(RN), b, bits(ctx->insn, 30, 1),
                bits(ctx->insn, 29, 1), false);
     return true;
 }
@@ -1106,29 +1205,29 @@ static bool trans_addsub_ext(DisasContext *ctx)
 {
     int imm3 = bits(ctx->insn, 10, 3);
     bool s = bits(ctx->insn, 29, 1);
-    TCGv b = new_tmp();
+    TCGv b = a64_new_tmp();
 
     if (imm3 > 4 || bits(ctx->insn, 22, 2)) {
         return false;
     }
-    gen_extend(b, read_x(RM), bits(ctx->insn, 13, 3), imm3);
-    gen_addsub(ctx, read_xsp(RN), b, bits(ctx->insn, 30, 1), s, !s);
+    a64_gen_extend(b, a64_read_x(RM), bits(ctx->insn, 13, 3), imm3);
+    gen_addsub(ctx, a64_read_xsp(RN), b, bits(ctx->insn, 30, 1), s, !s);
     return true;
 }
 
 static bool trans_adc(DisasContext *ctx)
 {
     bool sub = bits(ctx->insn, 30, 1), s = bits(ctx->insn, 29, 1);
-    TCGv b = new_tmp(), r = new_tmp();
+    TCGv b = a64_new_tmp(), r = a64_new_tmp();
     Flags f = s ? flags_globals() : flags_temps();
 
     if (sub) {
-        tcg_gen_not_i64(b, read_x(RM));
+        tcg_gen_not_i64(b, a64_read_x(RM));
     } else {
-        tcg_gen_mov_i64(b, read_x(RM));
+        tcg_gen_mov_i64(b, a64_read_x(RM));
     }
-    gen_add_flags(f, r, read_x(RN), b, cpu_cf, SF);
-    write_x(RD, r, SF);
+    gen_add_flags(f, r, a64_read_x(RN), b, cpu_cf, SF);
+    a64_write_x(RD, r, SF);
     return true;
 }
 
@@ -1136,18 +1235,18 @@ static bool trans_ccmp(DisasContext *ctx)
 {
     uint32_t insn = ctx->insn;
     int nzcv = bits(insn, 0, 4);
-    TCGv cond, b, r = new_tmp();
+    TCGv cond, b, r = a64_new_tmp();
     Flags f = flags_temps();
 
     if (!bits(insn, 29, 1) || bits(insn, 10, 1) || bits(insn, 4, 1)) {
         return false;
     }
-    cond = gen_cond(bits(insn, 12, 4));
-    b = bits(insn, 11, 1) ? tcg_constant_i64(bits(insn, 16, 5)) : read_x(RM);
+    cond = a64_gen_cond(bits(insn, 12, 4));
+    b = bits(insn, 11, 1) ? tcg_constant_i64(bits(insn, 16, 5)) : a64_read_x(RM);
     if (bits(insn, 30, 1)) {
-        gen_sub_flags(f, r, read_x(RN), b, SF);
+        gen_sub_flags(f, r, a64_read_x(RN), b, SF);
     } else {
-        gen_add_flags(f, r, read_x(RN), b, NULL, SF);
+        gen_add_flags(f, r, a64_read_x(RN), b, NULL, SF);
     }
     /* Condition false: flags come from the immediate nzcv. */
     tcg_gen_movcond_i64(TCG_COND_NE, cpu_nf, cond, tcg_constant_i64(0), f.n,
@@ -1164,13 +1263,13 @@ static bool trans_ccmp(DisasContext *ctx)
 static bool trans_csel(DisasContext *ctx)
 {
     int op = bits(ctx->insn, 30, 1), op2 = bits(ctx->insn, 10, 2);
-    TCGv cond, b = new_tmp(), r = new_tmp();
+    TCGv cond, b = a64_new_tmp(), r = a64_new_tmp();
 
     if (bits(ctx->insn, 29, 1) || op2 > 1) {
         return false;
     }
-    cond = gen_cond(bits(ctx->insn, 12, 4));
-    tcg_gen_mov_i64(b, read_x(RM));
+    cond = a64_gen_cond(bits(ctx->insn, 12, 4));
+    tcg_gen_mov_i64(b, a64_read_x(RM));
     if (op) {
         tcg_gen_not_i64(b, b);          /* CSINV, CSNEG */
     }
@@ -1178,8 +1277,8 @@ static bool trans_csel(DisasContext *ctx)
         tcg_gen_addi_i64(b, b, 1);      /* CSINC, CSNEG */
     }
     tcg_gen_movcond_i64(TCG_COND_NE, r, cond, tcg_constant_i64(0),
-                        read_x(RN), b);
-    write_x(RD, r, SF);
+                        a64_read_x(RN), b);
+    a64_write_x(RD, r, SF);
     return true;
 }
 
@@ -1187,8 +1286,8 @@ static bool trans_dp2(DisasContext *ctx)
 {
     int opc = bits(ctx->insn, 10, 6);
     bool sf = SF;
-    TCGv r = new_tmp(), amt = new_tmp(), t = new_tmp();
-    TCGv a = read_x(RN);
+    TCGv r = a64_new_tmp(), amt = a64_new_tmp(), t = a64_new_tmp();
+    TCGv a = a64_read_x(RN);
 
     if (bits(ctx->insn, 29, 1)) {
         return false;
@@ -1196,14 +1295,14 @@ static bool trans_dp2(DisasContext *ctx)
     switch (opc) {
     case 2:
     case 3:
-        tcg_gen_call3(&helper_info_arm_div, r, a, read_x(RM),
+        tcg_gen_call3(&helper_info_arm_div, r, a, a64_read_x(RM),
                       tcg_constant_i64((opc == 3) | (sf ? 2 : 0)));
         break;
     case 8:
     case 9:
     case 10:
     case 11:
-        tcg_gen_andi_i64(amt, read_x(RM), sf ? 63 : 31);
+        tcg_gen_andi_i64(amt, a64_read_x(RM), sf ? 63 : 31);
         if (sf) {
             switch (opc) {
             case 8: tcg_gen_shl_i64(r, a, amt); break;
@@ -1237,7 +1336,7 @@ static bool trans_dp2(DisasContext *ctx)
     default:
         return false;
     }
-    write_x(RD, r, sf);
+    a64_write_x(RD, r, sf);
     return true;
 }
 
@@ -1245,15 +1344,15 @@ static bool trans_dp1(DisasContext *ctx)
 {
     int opc = bits(ctx->insn, 10, 6);
     bool sf = SF;
-    TCGv a = new_tmp(), r = new_tmp(), t = new_tmp();
+    TCGv a = a64_new_tmp(), r = a64_new_tmp(), t = a64_new_tmp();
 
     if (bits(ctx->insn, 16, 5) || bits(ctx->insn, 29, 1)) {
         return false;
     }
     if (sf) {
-        tcg_gen_mov_i64(a, read_x(RN));
+        tcg_gen_mov_i64(a, a64_read_x(RN));
     } else {
-        tcg_gen_ext32u_i64(a, read_x(RN));
+        tcg_gen_ext32u_i64(a, a64_read_x(RN));
     }
     switch (opc) {
     case 0:     /* RBIT */
@@ -1301,7 +1400,7 @@ static bool trans_dp1(DisasContext *ctx)
     default:
         return false;
     }
-    write_x(RD, r, sf);
+    a64_write_x(RD, r, sf);
     return true;
 }
 
@@ -1310,7 +1409,7 @@ static bool trans_dp3(DisasContext *ctx)
     int op = bits(ctx->insn, 21, 3) << 1 | bits(ctx->insn, 15, 1);
     int ra = bits(ctx->insn, 10, 5);
     bool sf = SF;
-    TCGv a = new_tmp(), b = new_tmp(), r = new_tmp();
+    TCGv a = a64_new_tmp(), b = a64_new_tmp(), r = a64_new_tmp();
 
     if (bits(ctx->insn, 29, 2) || (!sf && op > 1)) {
         return false;
@@ -1318,51 +1417,44 @@ static bool trans_dp3(DisasContext *ctx)
     switch (op) {
     case 0:     /* MADD */
     case 1:     /* MSUB */
-        tcg_gen_mul_i64(r, read_x(RN), read_x(RM));
+        tcg_gen_mul_i64(r, a64_read_x(RN), a64_read_x(RM));
         break;
     case 2:     /* SMADDL */
     case 3:     /* SMSUBL */
-        tcg_gen_ext32s_i64(a, read_x(RN));
-        tcg_gen_ext32s_i64(b, read_x(RM));
+        tcg_gen_ext32s_i64(a, a64_read_x(RN));
+        tcg_gen_ext32s_i64(b, a64_read_x(RM));
         tcg_gen_mul_i64(r, a, b);
         break;
     case 10:    /* UMADDL */
     case 11:    /* UMSUBL */
-        tcg_gen_ext32u_i64(a, read_x(RN));
-        tcg_gen_ext32u_i64(b, read_x(RM));
+        tcg_gen_ext32u_i64(a, a64_read_x(RN));
+        tcg_gen_ext32u_i64(b, a64_read_x(RM));
         tcg_gen_mul_i64(r, a, b);
         break;
     case 4:     /* SMULH */
-        tcg_gen_mulsh_i64(r, read_x(RN), read_x(RM));
-        write_x(RD, r, true);
+        tcg_gen_mulsh_i64(r, a64_read_x(RN), a64_read_x(RM));
+        a64_write_x(RD, r, true);
         return true;
     case 12:    /* UMULH */
-        tcg_gen_muluh_i64(r, read_x(RN), read_x(RM));
-        write_x(RD, r, true);
+        tcg_gen_muluh_i64(r, a64_read_x(RN), a64_read_x(RM));
+        a64_write_x(RD, r, true);
         return true;
     default:
         return false;
     }
     if (op & 1) {
-        tcg_gen_sub_i64(r, read_x(ra), r);
+        tcg_gen_sub_i64(r, a64_read_x(ra), r);
     } else {
-        tcg_gen_add_i64(r, read_x(ra), r);
+        tcg_gen_add_i64(r, a64_read_x(ra), r);
     }
-    write_x(RD, r, sf);
+    a64_write_x(RD, r, sf);
     return true;
 }
 
 /* ---- the pattern table ---- */
 
-typedef bool TransFn(DisasContext *ctx);
 
-typedef struct A64Pattern {
-    uint32_t mask, match;
-    TransFn *fn;
-    const char *name;
-} A64Pattern;
-
-static const A64Pattern a64_patterns[] = {
+static const A64Pattern a64_base_patterns[] = {
     { 0x1f000000, 0x10000000, trans_adr, "adr" },
     { 0x1f800000, 0x11000000, trans_addsub_imm, "add/sub (imm)" },
     { 0x1f800000, 0x12000000, trans_logic_imm, "logical (imm)" },
@@ -1392,21 +1484,33 @@ static const A64Pattern a64_patterns[] = {
     { 0x1f000000, 0x1b000000, trans_dp3, "dp 3-source" },
 };
 
+static const A64PatternTable a64_base_table = {
+    a64_base_patterns, ARRAY_SIZE(a64_base_patterns)
+};
+
+static const A64PatternTable *const a64_tables[] = {
+    &a64_base_table, &a64_fp_table, &a64_simd_table, &a64_atomic_table,
+};
+
+/*
+ * Try every pattern that matches, table by table, until one accepts the
+ * instruction; a trans function that returns false has emitted nothing.
+ */
 static void translate_one(DisasContext *ctx)
 {
     ctx->insn = translator_ldl(ctx->cs, ctx->tb, ctx->pc);
     ctx->pc_next = ctx->pc + 4;
-    for (size_t i = 0; i < ARRAY_SIZE(a64_patterns); i++) {
-        const A64Pattern *p = &a64_patterns[i];
+    ctx->fp_checked = false;
+    for (size_t t = 0; t < ARRAY_SIZE(a64_tables); t++) {
+        for (size_t i = 0; i < a64_tables[t]->count; i++) {
+            const A64Pattern *p = &a64_tables[t]->patterns[i];
 
-        if ((ctx->insn & p->mask) == p->match) {
-            if (!p->fn(ctx)) {
-                gen_undef(ctx);
+            if ((ctx->insn & p->mask) == p->match && p->fn(ctx)) {
+                return;
             }
-            return;
         }
     }
-    gen_undef(ctx);
+    a64_gen_undef(ctx);
 }
 
 #define TB_TEMP_HEADROOM  96
@@ -1429,6 +1533,7 @@ void arm_translate(CPUState *cs, TranslationBlock *tb, int max_insns)
     ctx->tb = tb;
     ctx->cs = cs;
     ctx->el = tb->flags & ARM_TBFLAG_EL_MASK;
+    ctx->fp_enabled = tb->flags & ARM_TBFLAG_FPEN;
     ctx->pc = tb->pc;
     ctx->pc_next = tb->pc;
     ctx->is_jmp = DISAS_NEXT;
@@ -1442,7 +1547,7 @@ void arm_translate(CPUState *cs, TranslationBlock *tb, int max_insns)
     if (tb->pc & 3) {
         /* PC alignment fault (D1.10.2): raised before any fetch. */
         tcg_gen_insn_start(ctx->pc);
-        gen_exception(ctx, syn_make(EC_PC_ALIGN, 0));
+        a64_gen_exception(ctx, syn_make(EC_PC_ALIGN, 0));
         gen_tb_end(tb, 1);
         tb->size = 1;
         tb->icount = 1;
@@ -1450,7 +1555,7 @@ void arm_translate(CPUState *cs, TranslationBlock *tb, int max_insns)
     }
     if (cs->nb_breakpoints && translator_breakpoint_here(cs, ctx->pc)) {
         tcg_gen_insn_start(ctx->pc);
-        tcg_gen_movi_i64(cpu_pc, ctx->pc);
+        tcg_gen_movi_i64(cpu_pc_a64, ctx->pc);
         translator_gen_debug();
         gen_tb_end(tb, 1);
         tb->size = 4;
@@ -1481,7 +1586,7 @@ void arm_translate(CPUState *cs, TranslationBlock *tb, int max_insns)
         gen_goto_tb(ctx, 0, ctx->pc_next);
         break;
     case DISAS_EXIT:
-        tcg_gen_movi_i64(cpu_pc, ctx->pc_next);
+        tcg_gen_movi_i64(cpu_pc_a64, ctx->pc_next);
         tcg_gen_exit_tb(0);
         break;
     default:
