@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* Start-up: stack, exception vectors, main(), PSCI SYSTEM_OFF. */
+/* Start-up: stack, exception vectors, FP on, main(), PSCI SYSTEM_OFF. */
     .section .text.start, "ax"
     .global _start
 _start:
@@ -7,6 +7,8 @@ _start:
     mov sp, x1
     ldr x1, =vectors
     msr vbar_el1, x1
+    mov x1, #(3 << 20)              /* CPACR_EL1.FPEN: FP/SIMD on */
+    msr cpacr_el1, x1
     isb
     bl main
     .global poweroff
