@@ -7,13 +7,21 @@
 #include <stdlib.h>
 #include <string.h>
 
+/*
+ * ID_AA64ISAR0_EL1 (D19.2.61): AES+PMULL 2, SHA1 1, SHA2 1, CRC32 1 on the
+ * crypto-enabled Cortex-A57/A72; "max" adds LSE atomics (Atomic 2).
+ */
+#define ISAR0_V80 UINT64_C(0x11120)
+#define ISAR0_ATOMIC (UINT64_C(2) << 20)
+
 static const struct {
     const char *name;
     uint64_t midr;
+    uint64_t isar0;
 } arm_models[] = {
-    { "cortex-a57", 0x411fd070 },
-    { "cortex-a72", 0x410fd083 },
-    { "max", 0x000f0510 },
+    { "cortex-a57", 0x411fd070, ISAR0_V80 },
+    { "cortex-a72", 0x410fd083, ISAR0_V80 },
+    { "max", 0x000f0510, ISAR0_V80 | ISAR0_ATOMIC },
 };
 
 static ARMFirmwareCallFn *firmware_call_handler;
@@ -155,6 +163,9 @@ ARMCPU *arm_cpu_create(int index, const char *model)
     cpu->parent.ops = &arm_cpu_ops;
     cpu->parent.exception_index = EXCP_NONE;
     cpu->env.midr = arm_models[m].midr;
+    cpu->env.id_aa64isar0 = arm_models[m].isar0;
+    cpu->env.id_aa64pfr0 = 0x11;        /* EL0/EL1 AArch64, FP, AdvSIMD */
+    cpu->env.id_aa64mmfr0 = 0x1124;     /* 4K/64K granules, 40-bit PA */
     cpu->irq_in[ARM_CPU_IRQ] = irq_alloc_line(arm_cpu_set_irq, cpu,
                                               ARM_CPU_IRQ);
     cpu->irq_in[ARM_CPU_FIQ] = irq_alloc_line(arm_cpu_set_irq, cpu,
@@ -615,16 +626,16 @@ bool arm_sysreg_read(CPUARMState *env, uint32_t key, uint64_t *val)
         *val = 0;
         return true;
     case SR_ID_AA64PFR0:
-        *val = 0x11;            /* EL0 and EL1 AArch64 only, FP/SIMD */
+        *val = env->id_aa64pfr0;
         return true;
     case SR_ID_AA64DFR0:
         *val = 0x6;
         return true;
     case SR_ID_AA64ISAR0:
-        *val = 0;
+        *val = env->id_aa64isar0;
         return true;
     case SR_ID_AA64MMFR0:
-        *val = 0x1124;          /* 4K/64K granules, 40-bit PA */
+        *val = env->id_aa64mmfr0;
         return true;
     case SR_SP_EL0:
         if (!env->spsel) {

@@ -44,6 +44,8 @@ typedef struct CPUARMState {
     /* Generic timers (D11.2): [ARM_TIMER_PHYS], [ARM_TIMER_VIRT]. */
     uint64_t cnt_ctl[2], cnt_cval[2];
     uint64_t midr, mpidr;
+    /* ID registers of the model (kept across reset; read by translator) */
+    uint64_t id_aa64isar0, id_aa64isar1, id_aa64pfr0, id_aa64mmfr0;
     uint64_t cntfrq;
     /* Syndrome of the exception being raised. */
     uint64_t exc_syndrome;

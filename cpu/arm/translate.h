@@ -76,6 +76,17 @@ static inline intptr_t vreg_off(int reg, int half)
     return ARM_ENV_OFFSET(vregs[0][0]) + (reg * 2 + half) * 8;
 }
 
+/* Field of ID_AA64ISAR0_EL1 at bit pos (4 bits): is a feature present? */
+enum {
+    ISAR0_AES = 4, ISAR0_SHA1 = 8, ISAR0_SHA2 = 12, ISAR0_CRC32 = 16,
+    ISAR0_ATOMIC = 20,
+};
+
+static inline int a64_isar0(DisasContext *ctx, int pos)
+{
+    return (arm_env(ctx->cs)->id_aa64isar0 >> pos) & 0xf;
+}
+
 /* ---- helpers from translate.c ---- */
 
 /* Temps freed automatically at the end of the instruction. */
