@@ -8,8 +8,6 @@ usage: io_bench.py EMULATOR [BLK_MiB [TCP_MiB]]  (defaults 256, 32)
 prints: "blk_read MB/s", "blk_write MB/s", "tcp_tx MB/s" lines
 (a value of "fail" when a workload did not finish)."""
 
-import glob
-import lzma
 import os
 import re
 import socket
@@ -22,11 +20,9 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "functional"))
 
 import machina             # noqa: E402
-from cpio import Cpio      # noqa: E402
+from linuxboot import RISCV64, build_initramfs  # noqa: E402
 
-RISCV = os.path.join(machina.CACHE, "riscv64")
-KERNEL = os.path.join(RISCV, "installer", "linux")
-BUSYBOX = os.path.join(RISCV, "busybox")
+KERNEL = RISCV64.kernel
 WANTED = ["virtio_mmio", "virtio_blk", "e1000"]
 
 INIT = r"""#!/bin/busybox sh
@@ -60,53 +56,8 @@ poweroff -f
 """
 
 
-def module_files():
-    dirs = glob.glob(os.path.join(RISCV, "linux-image-*", "usr", "lib",
-                                  "modules", "*", "kernel"))
-    files = {}
-    for root, _, names in os.walk(dirs[0] if dirs else "/nonexistent"):
-        for n in names:
-            m = re.match(r"(.*)\.ko(\.xz)?$", n)
-            if m:
-                files[m.group(1).replace("-", "_")] = os.path.join(root, n)
-    return files
-
-
 def initramfs(path):
-    files = module_files()
-    order, blobs = [], {}
-
-    def add(name):
-        key = name.replace("-", "_")
-        if key in blobs or key not in files:
-            return      # built in, or already queued
-        with open(files[key], "rb") as f:
-            data = f.read()
-        if files[key].endswith(".xz"):
-            data = lzma.decompress(data)
-        blobs[key] = data
-        m = re.search(rb"\0depends=([^\0]*)\0", data)
-        for d in (m.group(1).decode().split(",") if m else []):
-            if d:
-                add(d)
-        order.append(key)
-
-    for w in WANTED:
-        add(w)
-    c = Cpio()
-    for d in ("bin", "dev", "proc", "sys", "tmp", "mnt", "lib",
-              "lib/modules"):
-        c.dir(d)
-    c.chardev("dev/console", 5, 1)
-    with open(BUSYBOX, "rb") as f:
-        c.file("bin/busybox", f.read(), 0o755)
-    c.symlink("bin/sh", "busybox")
-    for name in order:
-        c.file("lib/modules/%s.ko" % name, blobs[name])
-    c.file("modules.order", ("\n".join(order) + "\n").encode())
-    c.file("init", INIT.encode(), 0o755)
-    with open(path, "wb") as f:
-        f.write(c.finish())
+    return build_initramfs(path, RISCV64, WANTED, INIT)
 
 
 def sink(srv, want, result):
@@ -129,7 +80,7 @@ def main():
     emu = sys.argv[1]
     mib = int(sys.argv[2]) if len(sys.argv) > 2 else 256
     tmib = int(sys.argv[3]) if len(sys.argv) > 3 else 32
-    for p in (KERNEL, BUSYBOX):
+    for p in (KERNEL, RISCV64.busybox):
         if not os.path.exists(p):
             sys.exit("io_bench: %s missing (scripts/fetch-images.sh)" % p)
     with tempfile.TemporaryDirectory() as t:

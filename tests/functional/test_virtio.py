@@ -2,22 +2,17 @@
 """virtio-mmio devices under Debian's riscv64 kernel: virtio-blk on an
 ext4 image (read-write and read-only) and virtio-rng feeding /dev/hwrng."""
 
-import glob
 import hashlib
-import lzma
-import os
-import re
 import shutil
 import subprocess
 
 import pytest
 
 import machina
-from cpio import Cpio
+from linuxboot import RISCV64, build_initramfs, missing
 
-RISCV = os.path.join(machina.CACHE, "riscv64")
-KERNEL = os.path.join(RISCV, "installer", "linux")
-BUSYBOX = os.path.join(RISCV, "busybox")
+KERNEL = RISCV64.kernel
+BUSYBOX = RISCV64.busybox
 WANTED = ["crc32c_generic", "ext4", "virtio_mmio", "virtio_blk",
           "virtio-rng"]
 
@@ -66,76 +61,16 @@ poweroff -f
 
 
 def need(*paths):
-    for p in paths:
-        if not os.path.exists(p):
-            pytest.skip("%s missing (run scripts/fetch-images.sh)" % p)
-
-
-def module_dir():
-    dirs = glob.glob(os.path.join(RISCV, "linux-image-*", "usr", "lib",
-                                  "modules", "*"))
-    if not dirs:
-        pytest.skip("linux-image modules missing")
-    return dirs[0]
-
-
-def module_files(mdir):
-    """Map module name -> path of its .ko or .ko.xz."""
-    files = {}
-    for root, _, names in os.walk(os.path.join(mdir, "kernel")):
-        for n in names:
-            m = re.match(r"(.*)\.ko(\.xz)?$", n)
-            if m:
-                files[m.group(1)] = os.path.join(root, n)
-    return files
-
-
-def ko_bytes(path):
-    with open(path, "rb") as f:
-        data = f.read()
-    return lzma.decompress(data) if path.endswith(".xz") else data
-
-
-def depends(data):
-    m = re.search(rb"\0depends=([^\0]*)\0", data)
-    return [d for d in m.group(1).decode().split(",") if d] if m else []
+    m = missing(*paths)
+    if m:
+        pytest.skip("%s missing (run scripts/fetch-images.sh)" % m)
 
 
 @pytest.fixture(scope="module")
 def initramfs(tmp_path_factory):
-    need(BUSYBOX, KERNEL)
-    files = module_files(module_dir())
-    order, blobs = [], {}
-
-    def add(name):
-        key = name if name in files else name.replace("_", "-")
-        if key not in files:
-            key = name.replace("-", "_")
-        if key in blobs or key not in files:
-            return      # built in, or already queued
-        data = ko_bytes(files[key])
-        blobs[key] = data
-        for d in depends(data):
-            add(d)
-        order.append(key)
-
-    for w in WANTED:
-        add(w)
-    c = Cpio()
-    for d in ("bin", "dev", "proc", "sys", "tmp", "mnt", "lib",
-              "lib/modules"):
-        c.dir(d)
-    c.chardev("dev/console", 5, 1)
-    with open(BUSYBOX, "rb") as f:
-        c.file("bin/busybox", f.read(), 0o755)
-    c.symlink("bin/sh", "busybox")
-    for name in order:
-        c.file("lib/modules/%s.ko" % name, blobs[name])
-    c.file("modules.order", ("\n".join(order) + "\n").encode())
-    c.file("init", INIT.encode(), 0o755)
+    need(BUSYBOX, KERNEL, RISCV64.module_dir())
     path = tmp_path_factory.mktemp("virtio") / "initramfs.cpio"
-    path.write_bytes(c.finish())
-    return str(path)
+    return build_initramfs(path, RISCV64, WANTED, INIT)
 
 
 def make_ext4(tmp_path):

@@ -4,7 +4,6 @@ ext4 (INTx interrupts), virtio-rng-pci, and a virtio console port on a
 file chardev (over virtio-serial-pci and virtio-serial-device)."""
 
 import hashlib
-import os
 import socket
 import subprocess
 import time
@@ -12,9 +11,9 @@ import time
 import pytest
 
 import machina
-from cpio import Cpio
-from test_virtio import (BUSYBOX, KERNEL, need, module_dir, module_files,
-                         ko_bytes, depends, make_ext4)
+import linuxboot
+from linuxboot import RISCV64
+from test_virtio import BUSYBOX, KERNEL, need, make_ext4
 
 INIT = r"""#!/bin/busybox sh
 /bin/busybox --install -s /bin
@@ -72,39 +71,8 @@ MODULES = ["crc32c_generic", "ext4", "virtio_pci", "virtio_mmio",
 def build_initramfs(path, wanted, init):
     """A busybox initramfs with the wanted modules (and their
     dependencies) in load order, run by init."""
-    need(BUSYBOX, KERNEL)
-    files = module_files(module_dir())
-    order, blobs = [], {}
-
-    def add(name):
-        key = name if name in files else name.replace("_", "-")
-        if key not in files:
-            key = name.replace("-", "_")
-        if key in blobs or key not in files:
-            return      # built in, or already queued
-        data = ko_bytes(files[key])
-        blobs[key] = data
-        for d in depends(data):
-            add(d)
-        order.append(key)
-
-    for w in wanted:
-        add(w)
-    c = Cpio()
-    for d in ("bin", "dev", "proc", "sys", "tmp", "mnt", "lib",
-              "lib/modules", "www"):
-        c.dir(d)
-    c.chardev("dev/console", 5, 1)
-    c.chardev("dev/null", 1, 3, 0o666)
-    with open(BUSYBOX, "rb") as f:
-        c.file("bin/busybox", f.read(), 0o755)
-    c.symlink("bin/sh", "busybox")
-    for name in order:
-        c.file("lib/modules/%s.ko" % name, blobs[name])
-    c.file("modules.order", ("\n".join(order) + "\n").encode())
-    c.file("init", init.encode(), 0o755)
-    path.write_bytes(c.finish())
-    return str(path)
+    need(BUSYBOX, KERNEL, RISCV64.module_dir())
+    return linuxboot.build_initramfs(path, RISCV64, wanted, init)
 
 
 @pytest.fixture(scope="module")
