@@ -1,9 +1,11 @@
 #!/bin/bash
 # SPDX-License-Identifier: MIT
-# `make bench`: time guest workloads and the Debian installer boot under
-# Machina and QEMU (bookworm-backports QEMU 10 if it can be fetched and
-# runs, else Debian's 7.2), median of 3 runs, peak RSS; writes
+# `make bench`: time guest workloads and the Debian installer boots
+# (riscv64 and aarch64) under Machina and QEMU (bookworm-backports QEMU 10
+# if it can be fetched and runs, else Debian's), median of 3 runs, peak
+# RSS; a workload whose checksum differs from QEMU's is "wrong"; writes
 # docs/benchmarks.md.  Environment: BUILD, MACHINA, RUNS (3),
+# BENCH_ARCHS ("riscv64 aarch64"), BENCH_OUT (docs/benchmarks.md),
 # BENCH_INSTALLER=0 to skip the installer boot, BENCH_IO=0 to skip the
 # virtio-blk / slirp TCP workloads (tests/bench/io_bench.py, one run each;
 # IO_BLK_MIB, IO_TCP_MIB set their sizes).
@@ -17,35 +19,10 @@ CACHE=${MACHINA_CACHE:-$HOME/.cache/machina}
 case "$BUILD" in /*) BDIR=$BUILD ;; *) BDIR=$ROOT/$BUILD ;; esac
 MACHINA=${MACHINA:-$BDIR/machina-system-riscv64}
 PY=/usr/bin/python3
-OUT=$ROOT/docs/benchmarks.md
+OUT=${BENCH_OUT:-$ROOT/docs/benchmarks.md}
 BOUT=$BDIR/tests/bench
 
 make -s -C tests/bench OUT="$BOUT"
-
-# Reference QEMU: backports 10.x if usable, else the installed one.
-QEMU="" QLABEL=""
-if scripts/fetch-images.sh qemu-backports >/dev/null 2>&1; then
-    q=$CACHE/qemu-backports/usr/bin/qemu-system-riscv64
-    if "$q" --version >/dev/null 2>&1; then
-        QEMU=$q
-    fi
-fi
-[ -z "$QEMU" ] && QEMU=$(command -v qemu-system-riscv64 || true)
-[ -n "$QEMU" ] && QLABEL=$("$QEMU" --version | head -n1 |
-                           sed 's/.*version \([^ ]*\).*/QEMU \1/')
-
-declare -a EMUS=() LABELS=()
-if [ -x "$MACHINA" ]; then
-    EMUS+=("$MACHINA")
-    LABELS+=("Machina")
-else
-    echo "bench: $MACHINA not built; measuring QEMU only" >&2
-fi
-if [ -n "$QEMU" ]; then
-    EMUS+=("$QEMU")
-    LABELS+=("$QLABEL")
-fi
-[ ${#EMUS[@]} -eq 0 ] && { echo "bench: nothing to run" >&2; exit 1; }
 
 qextra() {
     case "$("$1" --version | head -n1)" in
@@ -55,56 +32,93 @@ qextra() {
 
 median() { sort -n | awk '{a[NR]=$1} END {print (NR ? a[int((NR+1)/2)] : "-")}'; }
 
-# run_one EMU ELF -> "seconds rss_kib" (or "fail -")
+# Per architecture: the QEMU binary name, the Machina binary, the machine
+# arguments of the bare-metal workloads and of the installer boot.
+declare -A QBIN=([riscv64]=qemu-system-riscv64 [aarch64]=qemu-system-aarch64)
+declare -A MBIN=([riscv64]=$MACHINA [aarch64]=$BDIR/machina-system-aarch64)
+declare -A WARGS=(
+    [riscv64]="-M virt -m 128M -bios none -nographic -no-reboot"
+    [aarch64]="-M virt -cpu cortex-a57 -m 128M -nographic -no-reboot")
+declare -A WELF=([riscv64]=$BOUT [aarch64]=$BOUT/aarch64)
+declare -A IMG=([riscv64]=riscv64 [aarch64]=arm64)
+declare -A CONSOLE=([riscv64]=ttyS0 [aarch64]=ttyAMA0)
+declare -A IARGS=([riscv64]="-M virt" [aarch64]="-M virt -cpu cortex-a57")
+ARCHS=${BENCH_ARCHS:-riscv64 aarch64}
+scripts/fetch-images.sh qemu-backports >/dev/null 2>&1 || true
+
+# run_one EMU ARCH ELF -> "seconds rss_kib result" (or "fail - -"); the
+# result is the checksum line the workload prints.
 run_one() {
-    local t
-    t=$(mktemp)
-    # shellcheck disable=SC2046
+    local t o r
+    t=$(mktemp) o=$(mktemp)
+    # shellcheck disable=SC2046,SC2086
     if /usr/bin/time -f '%e %M' -o "$t" timeout 600 "$1" $(qextra "$1") \
-            -M virt -m 128M -bios none -nographic -no-reboot \
-            -kernel "$2" </dev/null >/dev/null 2>&1; then
-        cat "$t"
+            ${WARGS[$2]} -kernel "$3" </dev/null >"$o" 2>&1 &&
+       r=$(grep -o 'result [0-9a-fx]*' "$o"); then
+        echo "$(cat "$t") ${r#result }"
     else
-        echo "fail -"
+        echo "fail - -"
     fi
-    rm -f "$t"
+    rm -f "$t" "$o"
 }
 
-declare -A RES
-WORKLOADS=(integer memory calls fp ecall)
-for w in "${WORKLOADS[@]}"; do
-    for i in "${!EMUS[@]}"; do
-        times=() rss=()
-        for _ in $(seq "$RUNS"); do
-            read -r s m <<<"$(run_one "${EMUS[$i]}" "$BOUT/$w.elf")"
-            times+=("$s") rss+=("$m")
+declare -A RES SUM QLABEL QPATH ROWS
+for arch in $ARCHS; do
+    # Reference QEMU: backports 10.x if usable, else the installed one.
+    q=$CACHE/qemu-backports/usr/bin/${QBIN[$arch]}
+    if ! "$q" --version >/dev/null 2>&1; then
+        q=$(command -v "${QBIN[$arch]}" || true)
+    fi
+    QPATH[$arch]=$q
+    emus=()
+    [ -x "${MBIN[$arch]}" ] && emus+=("${MBIN[$arch]}")
+    [ -n "$q" ] && emus+=("$q")
+    if [ -n "$q" ]; then
+        QLABEL[$arch]=$("$q" --version | head -n1 |
+                        sed 's/.*version \([^ ]*\).*/QEMU \1/')
+    fi
+    rows=(integer memory calls fp ecall)
+    for w in "${rows[@]}"; do
+        for e in "${emus[@]}"; do
+            times=() rss=() sums=()
+            for _ in $(seq "$RUNS"); do
+                read -r s m c <<<"$(run_one "$e" "$arch" "${WELF[$arch]}/$w.elf")"
+                times+=("$s") rss+=("$m") sums+=("$c")
+            done
+            RES[$arch,$w,$e]="$(printf '%s\n' "${times[@]}" | median) $(printf '%s\n' "${rss[@]}" | sort -n | tail -n1)"
+            SUM[$arch,$w,$e]=$(printf '%s\n' "${sums[@]}" | sort -u | tr '\n' ' ')
+            echo "bench: $arch $w $e: ${RES[$arch,$w,$e]}"
         done
-        RES[$w,$i]="$(printf '%s\n' "${times[@]}" | median) $(printf '%s\n' "${rss[@]}" | sort -n | tail -n1)"
-        echo "bench: $w ${LABELS[$i]}: ${RES[$w,$i]}"
     done
+    dir=$CACHE/${IMG[$arch]}/installer
+    if [ "${BENCH_INSTALLER:-1}" != 0 ] &&
+       scripts/fetch-images.sh "${IMG[$arch]}" >/dev/null 2>&1 &&
+       [ -f "$dir/linux" ]; then
+        rows+=(installer)
+        for e in "${emus[@]}"; do
+            times=() rss=()
+            for _ in $(seq "$RUNS"); do
+                # shellcheck disable=SC2086
+                read -r s m <<<"$("$PY" tests/bench/boot_time.py "$e" \
+                    600 "Select a language" ${IARGS[$arch]} -m 1G -smp 2 \
+                    -nographic -kernel "$dir/linux" -initrd "$dir/initrd.gz" \
+                    -append console=${CONSOLE[$arch]} || true)"
+                times+=("$s") rss+=("$m")
+            done
+            RES[$arch,installer,$e]="$(printf '%s\n' "${times[@]}" | median) $(printf '%s\n' "${rss[@]}" | sort -n | tail -n1)"
+            echo "bench: $arch installer $e: ${RES[$arch,installer,$e]}"
+        done
+    fi
+    ROWS[$arch]="${rows[*]}"
 done
-
-KERNEL=$CACHE/riscv64/installer/linux INITRD=$CACHE/riscv64/installer/initrd.gz
-if [ "${BENCH_INSTALLER:-1}" != 0 ] && scripts/fetch-images.sh riscv64 \
-        >/dev/null 2>&1; then
-    WORKLOADS+=(installer)
-    for i in "${!EMUS[@]}"; do
-        times=() rss=()
-        for _ in $(seq "$RUNS"); do
-            read -r s m <<<"$("$PY" tests/bench/boot_time.py "${EMUS[$i]}" \
-                600 "Select a language" -M virt -m 1G -smp 2 -nographic \
-                -kernel "$KERNEL" -initrd "$INITRD" \
-                -append console=ttyS0 || true)"
-            times+=("$s") rss+=("$m")
-        done
-        RES[installer,$i]="$(printf '%s\n' "${times[@]}" | median) $(printf '%s\n' "${rss[@]}" | sort -n | tail -n1)"
-        echo "bench: installer ${LABELS[$i]}: ${RES[installer,$i]}"
-    done
-fi
 
 IO_BLK_MIB=${IO_BLK_MIB:-256} IO_TCP_MIB=${IO_TCP_MIB:-32}
 declare -A IO
 IOROWS=()
+EMUS=() LABELS=()
+[ -x "${MBIN[riscv64]}" ] && EMUS+=("${MBIN[riscv64]}") LABELS+=(Machina)
+[ -n "${QPATH[riscv64]:-}" ] && EMUS+=("${QPATH[riscv64]}") \
+    LABELS+=("${QLABEL[riscv64]}")
 if [ "${BENCH_IO:-1}" != 0 ] && scripts/fetch-images.sh riscv64 \
         >/dev/null 2>&1; then
     IOROWS=(blk_read blk_write tcp_tx)
@@ -118,18 +132,22 @@ if [ "${BENCH_IO:-1}" != 0 ] && scripts/fetch-images.sh riscv64 \
     done
 fi
 
-# Rows not measured this time (e.g. BENCH_INSTALLER=0) are kept from the
-# previous file, marked as such.
-OLDROWS=()
-if [ -f "$OUT" ]; then
-    for w in installer; do
-        case " ${WORKLOADS[*]} " in *" $w "*) continue ;; esac
-        row=$(grep -m1 "^| $w |" "$OUT" || true)
-        [ -n "$row" ] && OLDROWS+=("${row/| $w |/| $w (previous run) |}")
-    done
-fi
+# An installer row not measured this time (BENCH_INSTALLER=0) is kept
+# from the previous file's table of the same architecture, marked so.
 OLDDATE=$(sed -n 's/^Generated by .* on \(.*\)\.$/\1/p' "$OUT" 2>/dev/null |
           sed 's/ (.*//' | head -n1 || true)
+old_row() {     # old_row ARCH WORKLOAD
+    [ -f "$OUT" ] || return 0
+    awk -v h="## $1" -v w="| $2 |" '
+        /^## / { in_arch = ($0 == h) }
+        in_arch && index($0, w) == 1 { print; exit }' "$OUT"
+}
+
+# ratio A B: A/B to two decimals, or "-"
+ratio() {
+    awk -v a="$1" -v b="$2" 'BEGIN {
+        if (a + 0 > 0 && b + 0 > 0) printf "%.2f", a / b; else print "-" }'
+}
 
 {
     echo "# Benchmarks"
@@ -137,36 +155,49 @@ OLDDATE=$(sed -n 's/^Generated by .* on \(.*\)\.$/\1/p' "$OUT" 2>/dev/null |
     echo "Generated by \`make bench\` (scripts/bench.sh) on $(date -u '+%Y-%m-%d %H:%M UTC')."
     echo
     echo "- Host CPU: $(lscpu | sed -n 's/^Model name: *//p' | head -n1), $(nproc) cores"
-    echo "- Emulators: $(for i in "${!EMUS[@]}"; do printf '%s (`%s`); ' "${LABELS[$i]}" "${EMUS[$i]}"; done)"
-    echo "- Median of $RUNS runs, wall-clock seconds; peak RSS in MiB (/usr/bin/time)."
-    echo "- Workloads: tests/bench/bench.c, run as \`EMU -M virt -m 128M -bios none -nographic -no-reboot -kernel build/tests/bench/NAME.elf\`;"
-    echo "  installer: \`EMU -M virt -m 1G -smp 2 -nographic -kernel linux -initrd initrd.gz -append console=ttyS0\` until \"Select a language\"."
-    echo
-    printf '| workload |'
-    for l in "${LABELS[@]}"; do printf ' %s s | %s MiB |' "$l" "$l"; done
-    echo
-    printf '| --- |'
-    for _ in "${LABELS[@]}"; do printf ' ---: | ---: |'; done
-    echo
-    for w in "${WORKLOADS[@]}"; do
-        printf '| %s |' "$w"
-        for i in "${!EMUS[@]}"; do
-            read -r s m <<<"${RES[$w,$i]}"
-            if [[ "$m" =~ ^[0-9]+$ ]]; then
-                m=$((m / 1024))
+    echo "- Median of $RUNS runs, wall-clock seconds; peak RSS in MiB (/usr/bin/time);"
+    echo "  ratio = Machina time / QEMU time (below 1: Machina is faster)."
+    echo "- CPU workloads: tests/bench/bench.c (riscv64) and bench-aarch64.c, run as"
+    echo "  \`EMU <machine args> -kernel build/tests/bench/[aarch64/]NAME.elf\`;"
+    echo "  installer: \`EMU <machine> -m 1G -smp 2 -nographic -kernel linux -initrd initrd.gz"
+    echo "  -append console=ttyS0|ttyAMA0\` until \"Select a language\" (Debian 13 riscv64,"
+    echo "  Debian 12 arm64 netboot installers)."
+    for arch in $ARCHS; do
+        q=${QPATH[$arch]:-}
+        m=${MBIN[$arch]}
+        echo
+        echo "## $arch"
+        echo
+        echo "Machine: \`${WARGS[$arch]}\`; Machina \`$m\`, ${QLABEL[$arch]:-no QEMU} \`${q:-}\`."
+        echo
+        echo "| workload | Machina s | Machina MiB | ${QLABEL[$arch]:-QEMU} s | ${QLABEL[$arch]:-QEMU} MiB | ratio |"
+        echo "| --- | ---: | ---: | ---: | ---: | ---: |"
+        for w in ${ROWS[$arch]}; do
+            read -r ms mm <<<"${RES[$arch,$w,$m]:-- -}"
+            read -r qs qm <<<"${RES[$arch,$w,$q]:-- -}"
+            # A checksum that differs from QEMU's makes the time meaningless
+            if [ "$w" != installer ] && [ -n "$q" ] &&
+               [ "${SUM[$arch,$w,$m]:-}" != "${SUM[$arch,$w,$q]:-}" ]; then
+                ms=wrong
             fi
-            printf ' %s | %s |' "$s" "$m"
+            [[ "$mm" =~ ^[0-9]+$ ]] && mm=$((mm / 1024))
+            [[ "$qm" =~ ^[0-9]+$ ]] && qm=$((qm / 1024))
+            echo "| $w | $ms | $mm | $qs | $qm | $(ratio "$ms" "$qs") |"
         done
-        echo
+        case " ${ROWS[$arch]} " in
+        *" installer "*) ;;
+        *)  row=$(old_row "$arch" installer)
+            row=${row:-$(old_row "$arch" "installer (previous run)")}
+            if [ -n "$row" ]; then
+                echo "${row/| installer |/| installer (previous run) |}"
+                echo
+                echo "The installer row was kept from the run of $OLDDATE."
+            fi ;;
+        esac
     done
-    for row in "${OLDROWS[@]}"; do
-        echo "$row"
-    done
-    if [ ${#OLDROWS[@]} -gt 0 ]; then
-        echo
-        echo "Rows marked (previous run) were kept from the run of $OLDDATE."
-    fi
     if [ ${#IOROWS[@]} -gt 0 ]; then
+        echo
+        echo "## I/O (riscv64)"
         echo
         echo "I/O (tests/bench/io_bench.py, one run, MB/s timed inside the guest"
         echo "with /proc/uptime): Debian kernel + busybox initramfs,"
