@@ -18,3 +18,6 @@ unit-tests += test-pci
 unit-tests += test-e1000
 unit-tests += test-qcow2
 unit-tests += test-virtio-net
+unit-tests += test-arm-simd
+unit-tests += test-arm-crypto
+unit-tests += test-arm-fp
