@@ -70,4 +70,16 @@ void arm_gicv3_reset(ARMGICv3 *s);
 IRQLine *arm_gicv3_spi(ARMGICv3 *s, int n);
 IRQLine *arm_gicv3_ppi(ARMGICv3 *s, int cpu, int intid);
 
+/*
+ * GICv2 (hw/intc/arm_gic.c, GIC-400 layout): distributor 4 KiB, memory-
+ * mapped CPU interface 8 KiB.  The CPU only sees its IRQ input line.
+ */
+typedef struct ARMGICv2 ARMGICv2;
+ARMGICv2 *arm_gicv2_create(MemoryRegion *parent, hwaddr dist_base,
+                           hwaddr cpu_base, ARMCPU **cpus, int nr_cpus,
+                           int nr_spis);
+void arm_gicv2_reset(ARMGICv2 *s);
+IRQLine *arm_gicv2_spi(ARMGICv2 *s, int n);
+IRQLine *arm_gicv2_ppi(ARMGICv2 *s, int cpu, int intid);
+
 #endif

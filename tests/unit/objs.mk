@@ -21,3 +21,4 @@ unit-tests += test-virtio-net
 unit-tests += test-arm-simd
 unit-tests += test-arm-crypto
 unit-tests += test-arm-fp
+unit-tests += test-arm-devices
