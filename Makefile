@@ -25,7 +25,8 @@ obj-y :=
 unit-tests :=
 include system/objs.mk chardev/objs.mk tcg/objs.mk accel/tcg/objs.mk \
         cpu/riscv/objs.mk cpu/arm/objs.mk hw/objs.mk block/objs.mk \
-        monitor/objs.mk gdbstub/objs.mk net/objs.mk tests/unit/objs.mk
+        monitor/objs.mk gdbstub/objs.mk net/objs.mk tests/unit/objs.mk \
+        ui/objs.mk hw/display/objs.mk
 
 objs := $(addprefix $(BUILD)/,$(obj-y))
 main-obj := $(BUILD)/system/main.o

@@ -63,6 +63,47 @@ BlockBackend *blk_by_id(const char *id)
     return NULL;
 }
 
+BlockBackend *blk_by_unit(BlockInterface iface, int unit)
+{
+    for (BlockBackend *b = blk_list; b; b = b->next) {
+        if (b->iface == iface && b->unit == unit) {
+            return b;
+        }
+    }
+    return NULL;
+}
+
+/* Unit of a new if=pflash drive: unit= or index=, else the next free. */
+static int drive_pflash_unit(const Opts *o, const char *str)
+{
+    const char *u = opts_get(o, "unit");
+    int unit = 0;
+
+    if (!u) {
+        u = opts_get(o, "index");
+    }
+    if (u) {
+        char *end;
+        long v = strtol(u, &end, 10);
+
+        if (end == u || *end || v < 0 || v > 7) {
+            error_report("-drive %s: invalid unit '%s'", str, u);
+            return -1;
+        }
+        unit = (int)v;
+    } else {
+        while (blk_by_unit(IF_PFLASH, unit)) {
+            unit++;
+        }
+    }
+    if (blk_by_unit(IF_PFLASH, unit)) {
+        error_report("-drive %s: pflash unit %d is already in use", str,
+                     unit);
+        return -1;
+    }
+    return unit;
+}
+
 BlockBackend *blk_next_unattached(BlockInterface iface)
 {
     for (BlockBackend *b = blk_list; b; b = b->next) {
@@ -75,7 +116,7 @@ BlockBackend *blk_next_unattached(BlockInterface iface)
 
 static const char *const drive_keys[] = {
     "file", "format", "if", "id", "readonly", "snapshot", "cache", "media",
-    "index",
+    "index", "unit",
 };
 
 static int drive_check_keys(const Opts *o, const char *str)
@@ -163,6 +204,12 @@ BlockBackend *drive_new(const char *str)
         blk->iface = IF_VIRTIO;     /* the virt boards' default */
     } else if (!strcmp(iface, "none")) {
         blk->iface = IF_NONE;
+    } else if (!strcmp(iface, "pflash")) {
+        blk->iface = IF_PFLASH;
+        blk->unit = drive_pflash_unit(&o, str);
+        if (blk->unit < 0) {
+            goto err;
+        }
     } else {
         error_report("-drive %s: unsupported interface '%s'", str, iface);
         goto err;

@@ -10,6 +10,7 @@
 #include "machina/memory.h"
 #include "machina/net.h"
 #include "machina/pci.h"
+#include "machina/ui.h"
 #include <ctype.h>
 #include <inttypes.h>
 #include <stdlib.h>
@@ -51,8 +52,9 @@ static const char hmp_help_text[] =
     "info registers [-a]|mtree|qtree|cpus|status|version|pci|network -- "
     "show state\n"
     "quit|q -- quit the emulator\n"
-    "screendump filename -- save screen (not supported)\n"
-    "sendkey keys -- send keys (not supported)\n"
+    "screendump [-f png|ppm] filename [console] -- save the screen "
+    "(format from -f, else .ppm or PNG)\n"
+    "sendkey keys -- send keys (no keyboard device yet)\n"
     "stop -- stop emulation\n"
     "system_powerdown -- send system power down event\n"
     "system_reset -- reset the system\n"
@@ -455,6 +457,44 @@ static void hmp_gdbserver(const char *args, FILE *out)
     }
 }
 
+/* screendump [-f png|ppm] FILENAME [CONSOLE-INDEX] */
+static void hmp_screendump(const char *args, FILE *out)
+{
+    char fmt[8] = "", file[4096] = "", con[16] = "";
+    const char *p = args;
+    int n = 0, format, index = -1;
+    char err[256];
+
+    if (sscanf(p, " -f %7s%n", fmt, &n) == 1) {
+        p += n;
+    }
+    if (sscanf(p, " %4095s %15s", file, con) < 1) {
+        fprintf(out, "screendump: missing file name\n");
+        return;
+    }
+    if (*fmt) {
+        format = image_format_parse(fmt);
+        if (format < 0) {
+            fprintf(out, "screendump: unknown format '%s' (png, ppm)\n", fmt);
+            return;
+        }
+    } else {
+        format = image_format_from_filename(file);
+    }
+    if (*con) {
+        char *end;
+
+        index = strtol(con, &end, 10);
+        if (*end || index < 0) {
+            fprintf(out, "screendump: bad console index '%s'\n", con);
+            return;
+        }
+    }
+    if (screendump(file, index, format, err, sizeof(err)) < 0) {
+        fprintf(out, "screendump: %s\n", err);
+    }
+}
+
 void hmp_handle_command(const char *line, FILE *out)
 {
     char cmd[32];
@@ -503,9 +543,8 @@ void hmp_handle_command(const char *line, FILE *out)
     } else if (!strcmp(cmd, "system_reset")) {
         request_reset();
     } else if (!strcmp(cmd, "system_powerdown")) {
-        /* virt has no ACPI button: report the event, then power off. */
         qmp_send_event("POWERDOWN");
-        request_shutdown(SHUTDOWN_HOST_QUIT, 0);
+        machine_powerdown();
     } else if (!strcmp(cmd, "quit") || !strcmp(cmd, "q")) {
         request_shutdown(SHUTDOWN_HOST_QUIT, 0);
     } else if (!strcmp(cmd, "cpu")) {
@@ -522,7 +561,9 @@ void hmp_handle_command(const char *line, FILE *out)
         fprintf(out, "invalid CPU index\n");
     } else if (!strcmp(cmd, "gdbserver")) {
         hmp_gdbserver(args, out);
-    } else if (!strcmp(cmd, "screendump") || !strcmp(cmd, "sendkey")) {
+    } else if (!strcmp(cmd, "screendump")) {
+        hmp_screendump(args, out);
+    } else if (!strcmp(cmd, "sendkey")) {
         fprintf(out, "%s: not supported on this machine\n", cmd);
     } else {
         fprintf(out, "unknown command: '%s'\n", cmd);

@@ -4,7 +4,9 @@
 #include "machina/monitor.h"
 #include "machina/cpu.h"
 #include "machina/log.h"
+#include "machina/machine.h"
 #include "machina/main-loop.h"
+#include "machina/ui.h"
 
 #ifdef CONFIG_JANSSON
 #include <errno.h>
@@ -189,9 +191,8 @@ static json_t *qmp_cmd_system_powerdown(QmpServer *s UNUSED,
                                         json_t *args UNUSED,
                                         json_t **err UNUSED)
 {
-    /* No ACPI on virt: report the button press, then power off. */
     qmp_send_event("POWERDOWN");
-    request_shutdown(SHUTDOWN_HOST_QUIT, 0);
+    machine_powerdown();
     return json_object();
 }
 
@@ -202,12 +203,44 @@ json_t **err UNUSED)
     return json_object();
 }
 
-static json_t *qmp_cmd_screendump(QmpServer *s UNUSED, json_t *args UNUSED,
-json_t **err UNUSED)
+static json_t *qmp_cmd_screendump(QmpServer *s UNUSED, json_t *args,
+                                  json_t **err)
 {
-    *err = qmp_error("GenericError", "screendump: not supported on this "
-                     "machine (no display)");
-    return NULL;
+    json_t *file = json_object_get(args, "filename");
+    json_t *fmt = json_object_get(args, "format");
+    json_t *head = json_object_get(args, "head");
+    int format;
+    char msg[256];
+
+    if (!json_is_string(file)) {
+        *err = qmp_error("GenericError", "Parameter 'filename' is missing "
+                         "or not a string");
+        return NULL;
+    }
+    if (head && (!json_is_integer(head) || json_integer_value(head) != 0)) {
+        *err = qmp_error("GenericError", "screendump: only head 0 exists");
+        return NULL;
+    }
+    if (fmt) {
+        format = json_is_string(fmt) ?
+                 image_format_parse(json_string_value(fmt)) : -1;
+        if (format < 0) {
+            *err = qmp_error("GenericError", "Parameter 'format' must be "
+                             "'png' or 'ppm'");
+            return NULL;
+        }
+    } else {
+        format = image_format_from_filename(json_string_value(file));
+    }
+    if (screendump(json_string_value(file), -1, format, msg,
+                   sizeof(msg)) < 0) {
+        char desc[300];
+
+        snprintf(desc, sizeof(desc), "screendump: %s", msg);
+        *err = qmp_error("GenericError", desc);
+        return NULL;
+    }
+    return json_object();
 }
 
 static json_t *qmp_cmd_hmp(QmpServer *s UNUSED, json_t *args UNUSED,

@@ -2,12 +2,26 @@
 /* Machine type registry, -machine options and the firmware search path. */
 #include "machina/machine.h"
 #include "machina/log.h"
+#include "machina/main-loop.h"
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 MachineState *current_machine;
+
+void machine_powerdown(void)
+{
+    MachineState *ms = current_machine;
+
+    if (ms && ms->type && ms->type->powerdown) {
+        machine_lock();
+        ms->type->powerdown(ms);
+        machine_unlock();
+    } else {
+        request_shutdown(SHUTDOWN_HOST_QUIT, 0);
+    }
+}
 
 static MachineType *machine_types;
 

@@ -11,6 +11,7 @@
 #include "machina/monitor.h"
 #include "machina/net.h"
 #include "machina/options.h"
+#include "machina/ui.h"
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -46,6 +47,8 @@ typedef struct Config {
     bool no_monitor;
     const char *qmps[MAX_SERIAL];
     int nr_qmps;
+    const char *vnc;            /* -vnc / -display vnc=: server spec */
+    bool sdl;                   /* -display sdl */
 } Config;
 
 static void usage(void)
@@ -80,7 +83,12 @@ static void usage(void)
            "  -nic user|tap[,model=e1000|virtio-net-pci|virtio-net-device]"
            "\n         [,mac=MAC][,backend options]  backend plus NIC\n"
            "  -nographic       no display; serial and monitor on stdio\n"
-           "  -display none    no display\n"
+           "  -display none|sdl  no display, or an SDL2 window\n"
+           "                   (-display vnc=:N is -vnc :N)\n"
+           "  -vnc [HOST]:N    VNC server on TCP 5900+N (127.0.0.1 unless\n"
+           "                   HOST is given); -vnc unix:PATH\n"
+           "  -vga none|std    no built-in VGA here: use -device\n"
+           "                   virtio-gpu-device or bochs-display\n"
            "  -monitor SPEC    HMP on SPEC: stdio, tcp:..., unix:..., none;\n"
            "                   -mon chardev=ID for a -chardev\n"
            "  -qmp SPEC        QMP server: tcp:HOST:PORT,server=on,wait=off\n"
@@ -107,7 +115,7 @@ static const char *const opts_with_arg[] = {
     "append", "dtb", "serial", "chardev", "display", "d", "D", "L", "gdb",
     "dfilter",
     "accel", "monitor", "qmp", "mon", "drive", "device",
-    "netdev", "nic",
+    "netdev", "nic", "vnc", "vga",
 };
 
 static bool takes_arg(const char *name)
@@ -132,6 +140,24 @@ static const char *arch_from_argv0(const char *argv0)
         return p + sizeof(prefix) - 1;
     }
     return "riscv64";
+}
+
+/* -display none | vnc=SPEC | sdl */
+static void parse_display(Config *cfg, const char *arg)
+{
+    if (!strcmp(arg, "none") || !strncmp(arg, "none,", 5)) {
+        return;
+    }
+    if (!strncmp(arg, "vnc=", 4)) {
+        cfg->vnc = arg + 4;
+        return;
+    }
+    if (!strcmp(arg, "sdl") || !strncmp(arg, "sdl,", 4)) {
+        cfg->sdl = true;
+        return;
+    }
+    warn_report("-display %s: only none, sdl and vnc=... are supported; "
+                "running without a display", arg);
 }
 
 /* Apply one -machine option string; returns its type= (malloc'd) or NULL. */
@@ -327,9 +353,13 @@ static void parse_args(int argc, char **argv, Config *cfg, MachineState *ms)
         } else if (!strcmp(name, "nographic")) {
             cfg->nographic = true;
         } else if (!strcmp(name, "display")) {
-            if (strcmp(arg, "none") && strncmp(arg, "none,", 5)) {
-                warn_report("-display %s: only 'none' is supported; "
-                            "running without a display", arg);
+            parse_display(cfg, arg);
+        } else if (!strcmp(name, "vnc")) {
+            cfg->vnc = arg;
+        } else if (!strcmp(name, "vga")) {
+            if (strcmp(arg, "none")) {
+                warn_report("-vga %s: the machine has no built-in VGA; add "
+                            "-device virtio-gpu-device or bochs-display", arg);
             }
         } else if (!strcmp(name, "d")) {
             if (!strcmp(arg, "help")) {
@@ -567,6 +597,17 @@ static void create_chardevs(Config *cfg, MachineState *ms)
     }
 }
 
+/* Every -drive if=pflash must have found its flash bank. */
+static void check_pflash_drives_used(const MachineType *t)
+{
+    BlockBackend *b = blk_next_unattached(IF_PFLASH);
+
+    if (b) {
+        fatal("-drive if=pflash,unit=%d: machine '%s' has no such flash "
+              "bank", b->unit, t->name);
+    }
+}
+
 int main(int argc, char **argv)
 {
     static MachineState machine;
@@ -609,12 +650,19 @@ int main(int argc, char **argv)
     current_machine = ms;
     t->init(ms);
     create_devices(&cfg);
+    check_pflash_drives_used(t);
     t->reset(ms);
     create_monitors(&cfg, ms);
     for (int i = 0; i < cfg.nr_qmps; i++) {
         if (monitor_init_qmp(cfg.qmps[i]) < 0) {
             exit(1);
         }
+    }
+    if (cfg.vnc && vnc_init(cfg.vnc) < 0) {
+        exit(1);
+    }
+    if (cfg.sdl && sdl_display_init() < 0) {
+        exit(1);
     }
     if (cfg.gdb && gdbserver_start(cfg.gdb) < 0) {
         exit(1);

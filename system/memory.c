@@ -511,6 +511,15 @@ MemTxResult memory_region_dispatch_write(MemoryRegion *mr, hwaddr offset,
         stn_le(mr->ram + offset, size, val);
         return MEMTX_OK;
     }
+    if (mr->type == MR_ROM && mr->ops && mr->ops->write) {
+        /* A ROM device (flash): reads are plain memory, writes commands. */
+        if (!size_ok(size) || offset >= mr->size ||
+            mr->size - offset < size) {
+            return MEMTX_DECODE_ERROR;
+        }
+        mr->ops->write(mr->opaque, offset, val & size_mask(size), size);
+        return MEMTX_OK;
+    }
     if (mr->type == MR_ROM) {
         /* ROM ignores writes, like the real part. */
         guest_error("memory: write to ROM '%s' at 0x%" PRIx64 " ignored\n",

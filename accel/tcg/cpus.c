@@ -88,6 +88,11 @@ void cpu_exit(CPUState *cpu)
     __atomic_store_n(&cpu->exit_request, 1, __ATOMIC_SEQ_CST);
 }
 
+CPUState *cpu_current(void)
+{
+    return is_vcpu_thread ? running_cpu : NULL;
+}
+
 void cpu_kick(CPUState *cpu)
 {
     CPUState *cur = running_cpu;

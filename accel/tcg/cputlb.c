@@ -521,6 +521,9 @@ static void io_write(CPUState *cpu, hwaddr phys, vaddr addr, uint64_t val,
     }
     switch (mr->type) {
     case MR_ROM:
+        if (mr->ops && mr->ops->write) {
+            break;      /* ROM device: the write is a command */
+        }
         guest_error("write of %d bytes to ROM '%s' at 0x%" PRIx64
                     " ignored\n", size, mr->name ? mr->name : "?", phys);
         return;

@@ -797,16 +797,23 @@ static void virt_create_gic(ArmVirtState *s)
     }
 }
 
-/* -drive if=none,id=X with -M virt,pflashN=X backs flash bank N. */
+/*
+ * Flash bank N is backed by -drive if=pflash,unit=N or by
+ * -drive if=none,id=X with -M virt,pflashN=X.
+ */
 static BlockBackend *virt_flash_drive(MachineState *ms, int unit)
 {
     const char *id = machine_opt(ms, unit ? "pflash1" : "pflash0");
     BlockBackend *blk;
 
     if (!id) {
-        return NULL;
+        blk = blk_by_unit(IF_PFLASH, unit);
+        if (!blk) {
+            return NULL;
+        }
+    } else {
+        blk = blk_by_id(id);
     }
-    blk = blk_by_id(id);
     if (!blk) {
         fatal("virt: pflash%d=%s: no -drive with that id", unit, id);
     }
@@ -956,12 +963,8 @@ static void virt_power_button_release(void *opaque)
     irq_lower(s->gpio->in[VIRT_GPIO_POWER_LINE]);
 }
 
-/*
- * system_powerdown: press the button so the guest powers off.  Needs a
- * powerdown hook in MachineType to be reached from the monitor (see
- * docs/devel/arm-virt.md).
- */
-UNUSED static void virt_powerdown(MachineState *ms)
+/* system_powerdown: press the button so the guest powers off. */
+static void virt_powerdown(MachineState *ms)
 {
     ArmVirtState *s = ms->priv;
 
@@ -1118,6 +1121,7 @@ static MachineType arm_virt_machine = {
     .init = virt_init,
     .reset = virt_reset,
     .print_cpus = arm_cpu_print_models,
+    .powerdown = virt_powerdown,
 };
 
 MACHINE_TYPE_REGISTER(arm_virt_machine)

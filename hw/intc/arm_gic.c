@@ -61,16 +61,11 @@ struct ARMGICv2 {
     MemoryRegion dist, cpuif;
 };
 
-/*
- * The CPU making the access.  The engine offers cpu_current() (a weak
- * reference: without it every access is CPU 0's, correct for -smp 1).
- */
-CPUState *cpu_current(void) __attribute__((weak));
-
+/* The CPU making the access (CPU 0 when not called from a vCPU). */
 static int gic_cpu_from_engine(void *opaque)
 {
     ARMGICv2 *s = opaque;
-    CPUState *cs = cpu_current ? cpu_current() : NULL;
+    CPUState *cs = cpu_current();
 
     for (int i = 0; cs && i < s->nr_cpus; i++) {
         if (s->arm_cpus[i] && arm_cpu_state(s->arm_cpus[i]) == cs) {

@@ -597,7 +597,7 @@ static bool gic_sysreg(void *opaque, CPUState *cs, uint32_t key,
             ok = false;
         }
         break;
-    case ICC(8, 0):             /* AP0R0 */
+    case ICC(8, 4):             /* AP0R0 (5 priority bits: only n = 0) */
     case ICC(9, 0):             /* AP1R0 */
         if (!is_write) {
             *val = 0;

@@ -500,6 +500,7 @@ static const struct {
     { 2, 0x010000 },            /* block: SCSI storage, as QEMU */
     { 3, 0x078000 },            /* console: other communication */
     { 4, 0x00ff00 },            /* rng: unclassified */
+    { 16, 0x038000 },           /* gpu: other display, as QEMU */
 };
 
 static int parse_pci_addr(const char *str, int *devfn)
@@ -664,3 +665,5 @@ VPCI_TYPE(vpci_net_type, "virtio-net-pci", "virtio network device (PCI)",
           vpci_net_props)
 VPCI_TYPE(vpci_serial_type, "virtio-serial-pci",
           "virtio serial/console device (PCI)", vpci_plain_props)
+VPCI_TYPE(vpci_gpu_type, "virtio-gpu-pci", "virtio GPU, 2D (PCI)",
+          vpci_plain_props)

@@ -24,6 +24,7 @@ typedef struct BlockDriver {
 typedef enum BlockInterface {
     IF_NONE,
     IF_VIRTIO,
+    IF_PFLASH,                  /* the board's flash banks, by unit */
 } BlockInterface;
 
 struct BlockBackend {
@@ -34,6 +35,7 @@ struct BlockBackend {
     uint64_t size;              /* bytes, set by open */
     bool read_only;
     BlockInterface iface;
+    int unit;                   /* if=pflash: bank number */
     bool attached;              /* claimed by a device */
     /* snapshot=on: writes kept in memory, per 64 KiB cluster. */
     uint8_t **overlay;
@@ -59,6 +61,8 @@ BlockBackend *drive_new(const char *opts);
 BlockBackend *blk_by_id(const char *id);
 /* Next drive with if=iface not yet attached to a device, or NULL. */
 BlockBackend *blk_next_unattached(BlockInterface iface);
+/* The drive with if=iface,unit=unit, or NULL. */
+BlockBackend *blk_by_unit(BlockInterface iface, int unit);
 
 /* Guest I/O; bounds are checked against blk->size.  0 or -errno. */
 int MUST_CHECK blk_pread(BlockBackend *blk, uint64_t off, void *buf,

@@ -191,5 +191,7 @@ void cpu_reset_interrupt(CPUState *cpu, uint32_t mask);
 void cpu_exit(CPUState *cpu);
 /* Wake a halted CPU (an interrupt became pending). */
 void cpu_kick(CPUState *cpu);
+/* The CPU whose vCPU thread is calling (a device's MMIO handler), or NULL */
+CPUState *cpu_current(void);
 
 #endif

@@ -45,6 +45,8 @@ typedef struct MachineType {
     void (*reset)(MachineState *ms);
     /* List CPU models for -cpu help. */
     void (*print_cpus)(FILE *f);
+    /* Press the power button (system_powerdown); NULL: no button. */
+    void (*powerdown)(MachineState *ms);
     struct MachineType *next;
 } MachineType;
 
@@ -67,5 +69,11 @@ char *firmware_find(const char *name);
 void firmware_add_search_dir(const char *dir);
 
 extern MachineState *current_machine;
+
+/*
+ * system_powerdown: press the machine's power button so the guest shuts
+ * down by itself; a machine without one powers off at once.
+ */
+void machine_powerdown(void);
 
 #endif

@@ -22,3 +22,4 @@ unit-tests += test-arm-simd
 unit-tests += test-arm-crypto
 unit-tests += test-arm-fp
 unit-tests += test-arm-devices
+unit-tests += test-ui

@@ -1,0 +1,3 @@
+# Objects of hw/display/, one per line.
+obj-y += hw/display/virtio-gpu.o
+obj-y += hw/display/bochs-display.o

@@ -1,0 +1,156 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Display core: surfaces (x8r8g8b8 pixman images), graphic consoles that
+ * display devices register, dirty-rectangle updates passed to front ends
+ * (VNC, SDL) through change listeners, a refresh timer that only runs
+ * while a front end listens, and screendump (PPM/PNG) of the current
+ * console.
+ */
+#ifndef MACHINA_UI_H
+#define MACHINA_UI_H
+
+#include "config-host.h"
+#include "machina/common.h"
+#include <stdio.h>
+
+#ifdef CONFIG_PIXMAN
+#include <pixman.h>
+#endif
+
+/* Every surface holds 32-bit host-endian x8r8g8b8 pixels. */
+typedef struct DisplaySurface {
+    int width, height;
+    int stride;                 /* bytes per row */
+    uint32_t *data;             /* width * height pixels, row-major */
+#ifdef CONFIG_PIXMAN
+    pixman_image_t *image;      /* wraps data */
+#endif
+} DisplaySurface;
+
+/* Surfaces larger than this are refused (a guest picks the sizes). */
+#define SURFACE_MAX_DIM 16384
+
+DisplaySurface *surface_create(int width, int height);
+void surface_free(DisplaySurface *s);
+static inline uint32_t *surface_row(DisplaySurface *s, int y)
+{
+    return (uint32_t *)((uint8_t *)s->data + (size_t)y * s->stride);
+}
+
+/*
+ * Guest framebuffer pixel formats a device may convert from.  Names give
+ * the order of components from the most significant bit of a
+ * little-endian word (as pixman does).
+ */
+typedef enum FbFormat {
+    FB_X8R8G8B8,
+    FB_A8R8G8B8,
+    FB_B8G8R8X8,
+    FB_B8G8R8A8,
+    FB_X8B8G8R8,
+    FB_A8B8G8R8,
+    FB_R8G8B8X8,
+    FB_R8G8B8A8,
+    FB_R5G6B5,
+    FB_FORMAT_COUNT,
+} FbFormat;
+
+unsigned fb_format_bytes(FbFormat f);
+/* One pixel in format f (little-endian in memory) to x8r8g8b8. */
+uint32_t fb_pixel_to_xrgb(FbFormat f, const uint8_t *p);
+/*
+ * Convert a w x h rectangle from src (format f, src_stride bytes per row)
+ * into the surface at (dx, dy).  The caller has clipped the rectangle.
+ */
+void surface_convert_rect(DisplaySurface *dst, int dx, int dy,
+                          const uint8_t *src, size_t src_stride, FbFormat f,
+                          int w, int h);
+
+typedef struct Console Console;
+
+/* What a display device provides to its console. */
+typedef struct GraphicHwOps {
+    /*
+     * Bring the surface up to date with guest memory (compare or copy
+     * changed areas, call console_gfx_update).  Called by the refresh
+     * timer and before a screendump.  May be NULL for devices that push.
+     */
+    void (*gfx_update)(void *opaque);
+    /* Redraw everything on the next gfx_update. */
+    void (*invalidate)(void *opaque);
+} GraphicHwOps;
+
+/* A front end (VNC server, SDL window) listening to the consoles. */
+typedef struct DisplayChangeListener DisplayChangeListener;
+typedef struct DisplayListenerOps {
+    const char *name;
+    /* Area [x, x+w) x [y, y+h) of the surface changed. */
+    void (*gfx_update)(DisplayChangeListener *dcl, int x, int y, int w,
+                       int h);
+    /* A new surface (possibly of another size) replaced the old one. */
+    void (*gfx_switch)(DisplayChangeListener *dcl, DisplaySurface *s);
+    /* Once per refresh period after the devices updated. */
+    void (*refresh)(DisplayChangeListener *dcl);
+} DisplayListenerOps;
+
+struct DisplayChangeListener {
+    const DisplayListenerOps *ops;
+    void *opaque;
+    DisplayChangeListener *next;
+};
+
+/* Register a graphic console; the first one becomes current. */
+Console *graphic_console_init(const char *name, const GraphicHwOps *ops,
+                              void *opaque);
+const char *console_name(const Console *con);
+/* The surface shown now (never NULL: a black placeholder at first). */
+DisplaySurface *console_surface(Console *con);
+/* Replace the surface; the console takes ownership and frees the old. */
+void console_switch_surface(Console *con, DisplaySurface *s);
+/* Tell listeners that an area of con's surface changed. */
+void console_gfx_update(Console *con, int x, int y, int w, int h);
+/* Ask the device to bring con's surface up to date. */
+void console_hw_update(Console *con);
+void console_hw_invalidate(Console *con);
+/* The console front ends show and screendump saves; NULL if none. */
+Console *console_current(void);
+Console *console_by_index(int index);
+int console_count(void);
+
+/*
+ * Front ends: the refresh timer runs only while at least one listener is
+ * registered, so an idle guest with no viewer costs no host CPU.
+ */
+void register_displaychangelistener(DisplayChangeListener *dcl);
+void unregister_displaychangelistener(DisplayChangeListener *dcl);
+#define DISPLAY_REFRESH_MS 30
+
+/* Run one refresh now (tests; the timer calls the same). */
+void display_refresh(void);
+
+/* Screendump (ui/screendump.c) */
+typedef enum ImageFormat { IMAGE_PPM, IMAGE_PNG } ImageFormat;
+/* Parse "png"/"ppm"; -1 if unknown. */
+int image_format_parse(const char *name);
+/* Format from a file name: .ppm -> PPM, anything else PNG. */
+ImageFormat image_format_from_filename(const char *path);
+int surface_write_ppm(DisplaySurface *s, FILE *f);
+int surface_write_png(DisplaySurface *s, FILE *f);
+/*
+ * Update and save the current console (or console index, -1: current)
+ * to path.  Returns 0, or -1 with a message in err (errlen bytes).
+ */
+int screendump(const char *path, int console, ImageFormat fmt, char *err,
+               size_t errlen);
+
+/* Input from front ends (stub sink for now: logged). */
+void ui_input_key(uint32_t keysym, bool down);
+void ui_input_pointer(int x, int y, unsigned buttons);
+
+/* SDL2 window (ui/sdl.c); -1 with a message if SDL is missing. */
+int sdl_display_init(void);
+
+/* VNC server (ui/vnc.c): "[HOST]:N" or "unix:PATH".  Returns 0 or -1. */
+int vnc_init(const char *spec);
+
+#endif

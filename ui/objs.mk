@@ -1,0 +1,5 @@
+# Objects of ui/, one per line.
+obj-y += ui/console.o
+obj-y += ui/screendump.o
+obj-y += ui/vnc.o
+obj-y += ui/sdl.o
