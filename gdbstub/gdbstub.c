@@ -530,8 +530,7 @@ static void gdb_set_resume_pc(const char *p)
     if (!*p || !parse_hex(&p, &addr)) {
         return;
     }
-    /* The pc ends the 'g' registers on the architectures we know. */
-    pc_reg = gdb.c_cpu->ops->gdb_num_g_regs - 1;
+    pc_reg = gdb.c_cpu->ops->gdb_pc_reg;
     for (int i = 0; i < 8; i++) {
         val[i] = (uint8_t)(addr >> (8 * i));
     }

@@ -28,13 +28,15 @@ step "dependencies"
 scripts/install-deps.sh || fail "install-deps (see message above)"
 
 step "guest images"
-if ! scripts/fetch-images.sh riscv64 qemu-backports >"$LOG/fetch.log" 2>&1; then
+if ! scripts/fetch-images.sh riscv64 arm64 arm64-kernel qemu-backports \
+        >"$LOG/fetch.log" 2>&1; then
     fail "guest image download (see $LOG/fetch.log)"
 fi
 cat "$LOG/fetch.log" 2>/dev/null | grep -v '^fetch-images' || true
 
 step "build"
-if [ ! -f "$BUILD/config.mak" ]; then
+# (Re)configure when there is no configuration or configure changed.
+if [ ! -f "$BUILD/config.mak" ] || [ configure -nt "$BUILD/config.mak" ]; then
     (mkdir -p "$BUILD" && cd "$BUILD" && "$ROOT/configure") \
         >"$LOG/configure.log" 2>&1 || fail "configure (see $LOG/configure.log)"
 fi

@@ -2,11 +2,16 @@
 # SPDX-License-Identifier: MIT
 # Download guest images from Debian into the cache with a private apt setup.
 #
-# Usage: scripts/fetch-images.sh [riscv64] [kernel] [qemu-backports]
+# Usage: scripts/fetch-images.sh [riscv64] [arm64] [kernel] [arm64-kernel]
+#                                [qemu-backports]
 #   riscv64         Debian 13 riscv64 netboot installer + busybox-static
 #                   (default target)
+#   arm64           Debian 12 arm64 netboot installer, Debian 13
+#                   busybox-static:arm64, Debian 12 u-boot-qemu (qemu_arm64)
 #   kernel          linux-image-* matching the installer kernel (modules)
-#   qemu-backports  QEMU from bookworm-backports for benchmarks (amd64)
+#   arm64-kernel    the same for the arm64 installer kernel (bookworm)
+#   qemu-backports  QEMU from bookworm-backports for benchmarks (amd64):
+#                   qemu-system-misc (riscv64) and qemu-system-arm (aarch64)
 #
 # Everything goes under $MACHINA_CACHE (default ~/.cache/machina); the
 # system's apt configuration, lists and caches are never touched.
@@ -44,9 +49,10 @@ find_mirror() {
 }
 
 # apt_setup NAME ARCH SUITE: private apt tree $CACHE/apt/NAME, index updated
-# at most once a day.  Sets APT_OPTS.
+# at most once a day.  Sets APT_OPTS and APT_ARCH.
 apt_setup() {
     local name=$1 arch=$2 suite=$3 dir="$CACHE/apt/$1" mirror
+    APT_ARCH=$arch
     mirror=$(find_mirror)
     mkdir -p "$dir/etc/sources.list.d" "$dir/etc/preferences.d" \
              "$dir/lists/partial" "$dir/cache/archives/partial" "$dir/state"
@@ -85,17 +91,41 @@ apt_setup() {
     return 1
 }
 
-# fetch_deb PKG: download PKG's .deb into $CACHE/debs, print its path.
+# cached_deb NAME: the cached .deb of NAME for $APT_ARCH (or "all").
+cached_deb() {
+    ls "$CACHE/debs/$1_"*"_$APT_ARCH.deb" "$CACHE/debs/$1_"*_all.deb \
+        2>/dev/null | head -n1 || true
+}
+
+# fetch_deb PKG: download PKG's .deb (for the architecture of the last
+# apt_setup) into $CACHE/debs, print its path.
 fetch_deb() {
     local pkg=$1 f
     mkdir -p "$CACHE/debs"
-    f=$(ls "$CACHE/debs/${pkg%%:*}_"*.deb 2>/dev/null | head -n1 || true)
+    f=$(cached_deb "${pkg%%:*}")
     if [ -z "$f" ]; then
         (cd "$CACHE/debs" && apt-get "${APT_OPTS[@]}" -qq download "$pkg" \
             >/dev/null) || { log "cannot download $pkg"; return 1; }
-        f=$(ls "$CACHE/debs/${pkg%%:*}_"*.deb | head -n1)
+        f=$(cached_deb "${pkg%%:*}")
+        [ -n "$f" ] || { log "downloaded $pkg but cannot find it"; return 1; }
     fi
     echo "$f"
+}
+
+# extract_one DEB PATH-GLOB NAME DEST: copy the first file NAME whose path
+# matches PATH-GLOB from DEB to DEST.
+extract_one() {
+    local deb=$1 glob=$2 name=$3 dest=$4 x f
+    x=$(mktemp -d)
+    dpkg-deb -x "$deb" "$x"
+    f=$(find "$x" -path "$glob" -name "$name" -type f | head -n1)
+    if [ -z "$f" ]; then
+        rm -rf "$x"
+        log "no $glob/$name in $(basename "$deb")"
+        return 1
+    fi
+    cp "$f" "$dest"
+    rm -rf "$x"
 }
 
 fetch_riscv64() {
@@ -127,10 +157,11 @@ fetch_riscv64() {
     echo "busybox (riscv64 static): $out/busybox"
 }
 
-# The installer kernel's version, from the module tree in its initrd.
+# installer_kver ARCH: the installer kernel's version, from the module
+# tree in its initrd.
 installer_kver() {
     # head closes the pipe early; SIGPIPE upstream is expected.
-    zcat "$CACHE/riscv64/installer/initrd.gz" | cpio -t --quiet 2>/dev/null |
+    zcat "$CACHE/$1/installer/initrd.gz" | cpio -t --quiet 2>/dev/null |
         sed -n 's,^\(\./\)\?\(usr/\)\?lib/modules/\([^/]*\)\(/.*\)\?$,\3,p' |
         head -n1 || true
 }
@@ -138,7 +169,7 @@ installer_kver() {
 fetch_kernel() {
     local kver deb out
     fetch_riscv64 >/dev/null
-    kver=$(installer_kver)
+    kver=$(installer_kver riscv64)
     if [ -z "$kver" ]; then
         log "cannot find the kernel version in the installer initrd"
         return 1
@@ -156,6 +187,62 @@ fetch_kernel() {
     echo "kernel modules ($kver): $out"
 }
 
+fetch_arm64() {
+    local out="$CACHE/arm64" deb
+    mkdir -p "$out/installer"
+    if [ -s "$out/installer/linux" ] && [ -s "$out/installer/initrd.gz" ]; then
+        log "arm64 installer cached"
+    else
+        apt_setup bookworm-arm64 arm64 bookworm
+        deb=$(fetch_deb debian-installer-12-netboot-arm64)
+        # .../images/netboot/debian-installer/arm64/{linux,initrd.gz}
+        extract_one "$deb" '*/debian-installer/arm64/*' linux \
+            "$out/installer/linux"
+        extract_one "$deb" '*/debian-installer/arm64/*' initrd.gz \
+            "$out/installer/initrd.gz"
+    fi
+    if [ -s "$out/u-boot.bin" ]; then
+        log "arm64 u-boot cached"
+    else
+        apt_setup bookworm-arm64 arm64 bookworm
+        deb=$(fetch_deb u-boot-qemu)
+        extract_one "$deb" '*/qemu_arm64/*' u-boot.bin "$out/u-boot.bin"
+    fi
+    if [ -s "$out/busybox" ]; then
+        log "arm64 busybox cached"
+    else
+        apt_setup trixie-arm64 arm64 trixie
+        deb=$(fetch_deb busybox-static:arm64)
+        extract_one "$deb" '*/bin/*' busybox "$out/busybox"
+        chmod +x "$out/busybox"
+    fi
+    echo "installer kernel (arm64): $out/installer/linux"
+    echo "installer initrd (arm64): $out/installer/initrd.gz"
+    echo "u-boot (qemu_arm64): $out/u-boot.bin"
+    echo "busybox (arm64 static): $out/busybox"
+}
+
+fetch_arm64_kernel() {
+    local kver deb out
+    fetch_arm64 >/dev/null
+    kver=$(installer_kver arm64)
+    if [ -z "$kver" ]; then
+        log "cannot find the kernel version in the arm64 installer initrd"
+        return 1
+    fi
+    out="$CACHE/arm64/linux-image-$kver"
+    if [ ! -d "$out/lib/modules" ] && [ ! -d "$out/usr/lib/modules" ]; then
+        apt_setup bookworm-arm64 arm64 bookworm
+        deb=$(fetch_deb "linux-image-$kver") || {
+            log "linux-image-$kver is not in the archive (moved on?)"
+            return 1
+        }
+        mkdir -p "$out"
+        dpkg-deb -x "$deb" "$out"
+    fi
+    echo "kernel modules ($kver, arm64): $out"
+}
+
 fetch_qemu_backports() {
     local out="$CACHE/qemu-backports" deb
     if [ ! -x "$out/usr/bin/qemu-system-riscv64" ]; then
@@ -168,7 +255,14 @@ fetch_qemu_backports() {
             deb=$(fetch_deb qemu-system-riscv) && dpkg-deb -x "$deb" "$out"
         fi
     fi
+    if [ ! -x "$out/usr/bin/qemu-system-aarch64" ]; then
+        apt_setup bookworm-backports amd64 bookworm-backports
+        deb=$(fetch_deb qemu-system-arm) || return 1
+        mkdir -p "$out"
+        dpkg-deb -x "$deb" "$out"
+    fi
     echo "qemu (bookworm-backports): $out/usr/bin/qemu-system-riscv64"
+    echo "qemu (bookworm-backports): $out/usr/bin/qemu-system-aarch64"
 }
 
 targets=("$@")
@@ -176,7 +270,9 @@ targets=("$@")
 for t in "${targets[@]}"; do
     case "$t" in
     riscv64) fetch_riscv64 ;;
+    arm64) fetch_arm64 ;;
     kernel) fetch_kernel ;;
+    arm64-kernel) fetch_arm64_kernel ;;
     qemu-backports) fetch_qemu_backports ;;
     *) log "unknown target '$t'"; exit 1 ;;
     esac

@@ -17,6 +17,11 @@
  * 32-bit operations sign-extend their N and V sources to 64 bits and
  * zero-extend the Z source.
  */
+/* PMU event counters (PMCR_EL0.N) and debug breakpoints/watchpoints. */
+#define ARM_PMU_MAX_COUNTERS 6
+#define ARM_DBG_BRPS 6
+#define ARM_DBG_WRPS 4
+
 typedef struct CPUARMState {
     /*
      * xregs[31] is the stack pointer of the current SPSel/EL; the banked
@@ -43,9 +48,22 @@ typedef struct CPUARMState {
     uint64_t par_el1, afsr0_el1, afsr1_el1;
     /* Generic timers (D11.2): [ARM_TIMER_PHYS], [ARM_TIMER_VIRT]. */
     uint64_t cnt_ctl[2], cnt_cval[2];
+    uint64_t csselr_el1;
+    /*
+     * PMUv3 (D11.5).  The cycle counter runs at 1 GHz of the virtual
+     * clock: pmccntr holds its value at pmccntr_base_ns while counting.
+     */
+    uint64_t pmcr, pmcnten, pmovs, pminten, pmuserenr, pmselr, pmccfiltr;
+    uint64_t pmccntr, pmccntr_base_ns;
+    uint64_t pmevcntr[ARM_PMU_MAX_COUNTERS], pmevtyper[ARM_PMU_MAX_COUNTERS];
+    /* Self-hosted debug registers (D2, stored only). */
+    uint64_t dbgbvr[ARM_DBG_BRPS], dbgbcr[ARM_DBG_BRPS];
+    uint64_t dbgwvr[ARM_DBG_WRPS], dbgwcr[ARM_DBG_WRPS];
+    uint64_t oslsr, osdlr, mdccint;
     uint64_t midr, mpidr;
     /* ID registers of the model (kept across reset; read by translator) */
     uint64_t id_aa64isar0, id_aa64isar1, id_aa64pfr0, id_aa64mmfr0;
+    uint64_t id_mmfr0, ccsidr_l2, pmcr_reset;
     uint64_t cntfrq;
     /* Syndrome of the exception being raised. */
     uint64_t exc_syndrome;
@@ -96,6 +114,7 @@ enum {
 /* Exception classes, ESR_ELx.EC (Arm ARM D17.2.37). */
 enum {
     EC_UNCATEGORIZED = 0x00,
+    EC_WFX = 0x01,
     EC_FP_ACCESS = 0x07,
     EC_SVC64 = 0x15,
     EC_HVC64 = 0x16,
@@ -152,22 +171,35 @@ void helper_arm_msr_imm(CPUState *cs, uint64_t op, uint64_t imm,
 uint64_t helper_arm_eret(CPUState *cs);
 void helper_arm_hvc_smc(CPUState *cs, uint64_t is_smc, uint64_t imm);
 void helper_arm_wfi(CPUState *cs);
+/* SYS (op0 = 1) cache maintenance and AT: key as for MRS, xt operand. */
+void helper_arm_sys(CPUState *cs, uint64_t key, uint64_t xt, uint64_t insn);
 
 extern const TCGHelperInfo helper_info_arm_exception, helper_info_arm_mrs,
     helper_info_arm_msr, helper_info_arm_msr_imm, helper_info_arm_eret,
-    helper_info_arm_hvc_smc, helper_info_arm_wfi;
+    helper_info_arm_hvc_smc, helper_info_arm_wfi, helper_info_arm_sys;
 
 /* ---- memory (mmu.c; aborts raised by cpu.c) ---- */
 bool arm_cpu_tlb_fill(CPUState *cs, vaddr addr, int size,
                       MMUAccessType access_type, int mmu_idx,
                       bool probe, uintptr_t retaddr);
 hwaddr arm_cpu_get_phys_page_debug(CPUState *cs, vaddr addr);
+/*
+ * AT S1E<el><R|W>: translate va for el with a read or write check and
+ * return the PAR_EL1 value (D17.2.112).
+ */
+uint64_t arm_at_translate(CPUState *cs, uint64_t va, int el, bool write);
 /* Data/instruction abort with fault status fsc (does not return). */
 void arm_raise_abort(CPUState *cs, vaddr addr, MMUAccessType access_type,
                      uint32_t fsc, uintptr_t retaddr) NORETURN;
 /* TLBI: op is CRm:op2 (op1 == 0), xt the register operand. */
 void helper_arm_tlbi(CPUState *cs, uint64_t op, uint64_t xt);
 extern const TCGHelperInfo helper_info_arm_tlbi;
+
+/* ---- gdb (gdb.c) ---- */
+#define ARM_GDB_NUM_G_REGS 68   /* x0-x30, sp, pc, cpsr, v0-v31, fpsr, fpcr */
+int arm_gdb_read_register(CPUState *cs, uint8_t *buf, int reg);
+int arm_gdb_write_register(CPUState *cs, const uint8_t *buf, int reg);
+const char *arm_gdb_get_xml(const char *annex);
 
 /* ---- translator (translate.c) ---- */
 void arm_translate_init(void);

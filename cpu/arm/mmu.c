@@ -19,12 +19,15 @@
 #define FSC_WALK_EXT 0x14
 
 #define SCTLR_M (1ULL << 0)
+#define SCTLR_WXN (1ULL << 19)
 
 typedef struct ArmWalk {
     hwaddr pa;
     int prot;
     uint64_t size;
     uint32_t fsc;
+    int attr_idx;               /* AttrIndx, selects a MAIR_EL1 byte */
+    int sh;                     /* SH[1:0] of the descriptor */
 } ArmWalk;
 
 /* Granule shift from TCR.TGn (encodings differ for TG0 and TG1). */
@@ -149,7 +152,13 @@ static bool arm_walk(CPUARMState *env, uint64_t va, MMUAccessType type,
             prot |= PAGE_EXEC;
         }
     }
+    /* SCTLR_EL1.WXN: writable memory is never executable (D8.4.1.3). */
+    if ((env->sctlr_el1 & SCTLR_WXN) && (prot & PAGE_WRITE)) {
+        prot &= ~PAGE_EXEC;
+    }
     w->prot = prot;
+    w->attr_idx = (int)((desc >> 2) & 7);
+    w->sh = (int)((desc >> 8) & 3);
     if ((type == MMU_DATA_LOAD && !(prot & PAGE_READ)) ||
         (type == MMU_DATA_STORE && !(prot & PAGE_WRITE)) ||
         (type == MMU_INST_FETCH && !(prot & PAGE_EXEC))) {
@@ -199,33 +208,62 @@ hwaddr arm_cpu_get_phys_page_debug(CPUState *cs, vaddr addr)
     return w.pa & TARGET_PAGE_MASK;
 }
 
+uint64_t arm_at_translate(CPUState *cs, uint64_t va, int el, bool write)
+{
+    CPUARMState *env = arm_env(cs);
+    MMUAccessType type = write ? MMU_DATA_STORE : MMU_DATA_LOAD;
+    /* 64-bit PAR format: bit 11 is RES1; NS (bit 9) set, non-secure. */
+    uint64_t par = 1ULL << 11;
+    uint64_t attr;
+    ArmWalk w;
+
+    if (!(env->sctlr_el1 & SCTLR_M)) {
+        /* Flat mapping, Device-nGnRnE, SH 0 (as QEMU reports it). */
+        return par | (va & 0x0000fffffffff000ULL) | 1ULL << 9;
+    }
+    if (!arm_walk(env, va, type, el, &w)) {
+        return par | (uint64_t)(w.fsc & 0x3f) << 1 | 1;     /* F, FST */
+    }
+    attr = (env->mair_el1 >> (8 * w.attr_idx)) & 0xff;
+    return par | (w.pa & 0x0000fffffffff000ULL) | 1ULL << 9 |
+           (uint64_t)w.sh << 7 | attr << 56;
+}
+
 /*
- * TLBI (C5.5): op is op1:CRm:op2 of SYS with CRn=8.  Only EL1&0 regime
- * ops are handled; the by-VA forms flush that page for every ASID (a
- * superset of what the spec asks, which is allowed), the rest flush all.
+ * TLBI (C5.5): op is CRm:op2 of SYS with op1 = 0, CRn = 8.  Only EL1&0
+ * regime ops are handled; the by-VA forms flush that page for every ASID
+ * (a superset of what the spec asks, which is allowed), the rest flush
+ * all.  The Inner Shareable forms (CRm = 3) act on every vCPU: the vCPUs
+ * run round-robin on one thread, so their TLBs are not in use now.
  */
+static void arm_tlbi_one(CPUState *cs, bool by_va, uint64_t va)
+{
+    if (by_va) {
+        tlb_flush_page(cs, va);
+    } else {
+        tlb_flush(cs);
+    }
+}
+
 void helper_arm_tlbi(CPUState *cs, uint64_t op, uint64_t xt)
 {
     uint64_t va = (xt & 0xfffffffffffULL) << 12;
+    bool by_va, shared = (op >> 3) == 3;
 
     /* Xt holds VA[55:12]: sign-extend from bit 55. */
     if (va & (1ULL << 55)) {
         va |= 0xff00000000000000ULL;
     }
-    switch (op) {
-    case 0x19:                  /* VAE1IS: op1=0 CRm=3 op2=1 */
-    case 0x1b:                  /* VAAE1IS */
-    case 0x1d:                  /* VALE1IS */
-    case 0x1f:                  /* VAALE1IS */
-    case 0x39:                  /* VAE1 */
-    case 0x3b:                  /* VAAE1 */
-    case 0x3d:                  /* VALE1 */
-    case 0x3f:                  /* VAALE1 */
-        tlb_flush_page(cs, va);
-        break;
-    default:                    /* VMALLE1(IS), ASIDE1(IS), others */
-        tlb_flush(cs);
-        break;
+    /* VAE1, VAAE1, VALE1, VAALE1 (op2 1, 3, 5, 7), IS or not. */
+    by_va = (op & 1) && ((op >> 3) == 3 || (op >> 3) == 7);
+    if (shared) {
+        CPUState *other;
+
+        CPU_FOREACH(other) {
+            arm_tlbi_one(other, by_va, va);
+        }
+    } else {
+        arm_tlbi_one(cs, by_va, va);
     }
 }
 DEF_HELPER(arm_tlbi, 0, 3, false);

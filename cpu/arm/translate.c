@@ -217,7 +217,8 @@ static void gen_nz(Flags f, TCGv r, bool sf)
 static void gen_add_flags(Flags f, TCGv r, TCGv a_in, TCGv b_in,
                           TCGv carry_in, bool sf)
 {
-    TCGv a = a64_new_tmp(), b = a64_new_tmp(), res = a64_new_tmp(), t = a64_new_tmp();
+    TCGv a = a64_new_tmp(), b = a64_new_tmp();
+    TCGv res = a64_new_tmp(), t = a64_new_tmp();
 
     if (sf) {
         TCGv c1 = a64_new_tmp();
@@ -737,6 +738,74 @@ static bool trans_exc(DisasContext *ctx)
     }
 }
 
+/* The SYS forms of C5.3 (cache maintenance, AT) by op1:CRm:op2. */
+enum {
+    SYS_EL1_NOP,        /* EL1 only; no caches are modelled */
+    SYS_EL0_CACHE,      /* EL0 too, per SCTLR_EL1.UCI: helper checks */
+    SYS_HELPER,         /* DC ZVA (EL0 too) and AT (EL1 only) */
+};
+
+static int sys_kind(int op1, int crm, int op2)
+{
+    switch (op1 << 7 | crm << 3 | op2) {
+    case 0 << 7 | 1 << 3 | 0:   /* IC IALLUIS */
+    case 0 << 7 | 5 << 3 | 0:   /* IC IALLU */
+    case 0 << 7 | 6 << 3 | 1:   /* DC IVAC */
+    case 0 << 7 | 6 << 3 | 2:   /* DC ISW */
+    case 0 << 7 | 10 << 3 | 2:  /* DC CSW */
+    case 0 << 7 | 14 << 3 | 2:  /* DC CISW */
+        return SYS_EL1_NOP;
+    case 3 << 7 | 5 << 3 | 1:   /* IC IVAU */
+    case 3 << 7 | 10 << 3 | 1:  /* DC CVAC */
+    case 3 << 7 | 11 << 3 | 1:  /* DC CVAU */
+    case 3 << 7 | 14 << 3 | 1:  /* DC CIVAC */
+        return SYS_EL0_CACHE;
+    case 3 << 7 | 4 << 3 | 1:   /* DC ZVA */
+    case 0 << 7 | 8 << 3 | 0:   /* AT S1E1R */
+    case 0 << 7 | 8 << 3 | 1:   /* AT S1E1W */
+    case 0 << 7 | 8 << 3 | 2:   /* AT S1E0R */
+    case 0 << 7 | 8 << 3 | 3:   /* AT S1E0W */
+        return SYS_HELPER;
+    default:
+        return -1;
+    }
+}
+
+/* SYS (op0 = 1): TLBI, cache maintenance, DC ZVA, AT. */
+static bool trans_sys(DisasContext *ctx, uint32_t key)
+{
+    int crn = bits(ctx->insn, 12, 4), crm = bits(ctx->insn, 8, 4);
+    int op1 = bits(ctx->insn, 16, 3), op2 = bits(ctx->insn, 5, 3);
+    int kind;
+
+    if (crn == 8) {
+        if (op1 != 0 || ctx->el == 0) {
+            return false;       /* EL2/EL3 TLBI, or TLBI at EL0 */
+        }
+        tcg_gen_movi_i64(cpu_pc_a64, ctx->pc);
+        tcg_gen_call3(&helper_info_arm_tlbi, NULL, env_ptr(),
+                      tcg_constant_i64(crm << 3 | op2), a64_read_x(RD));
+        /* Later code may depend on the old mapping: end the TB. */
+        ctx->is_jmp = DISAS_EXIT;
+        return true;
+    }
+    kind = crn == 7 ? sys_kind(op1, crm, op2) : -1;
+    if (kind < 0) {
+        return false;
+    }
+    if (ctx->el == 0 && (kind == SYS_EL1_NOP || op1 == 0)) {
+        return false;
+    }
+    if (kind == SYS_EL1_NOP || (kind == SYS_EL0_CACHE && ctx->el > 0)) {
+        return true;
+    }
+    tcg_gen_movi_i64(cpu_pc_a64, ctx->pc);
+    tcg_gen_call4(&helper_info_arm_sys, NULL, env_ptr(),
+                  tcg_constant_i64(key), a64_read_x(RD),
+                  tcg_constant_i64(ctx->insn));
+    return true;
+}
+
 static bool trans_system(DisasContext *ctx)
 {
     uint32_t insn = ctx->insn;
@@ -775,7 +844,8 @@ static bool trans_system(DisasContext *ctx)
             }
         }
         if (crn == 4 && RD == 31) {
-            if (ctx->el == 0) {
+            /* At EL0 only DAIFSet/DAIFClr exist (SCTLR_EL1.UMA traps). */
+            if (ctx->el == 0 && !(op1 == 3 && (op2 == 6 || op2 == 7))) {
                 return false;
             }
             tcg_gen_movi_i64(cpu_pc_a64, ctx->pc);
@@ -789,24 +859,7 @@ static bool trans_system(DisasContext *ctx)
         return false;
     }
     if (op0 == 1) {
-        /* SYS/SYSL: cache and TLB maintenance (no caches modelled). */
-        if (l || ctx->el == 0) {
-            return false;
-        }
-        int crn = bits(insn, 12, 4), crm = bits(insn, 8, 4);
-        int op1 = bits(insn, 16, 3), op2 = bits(insn, 5, 3);
-
-        if (crn == 8) {
-            if (op1 != 0) {
-                return false;   /* EL2/EL3 TLBI */
-            }
-            tcg_gen_movi_i64(cpu_pc_a64, ctx->pc);
-            tcg_gen_call3(&helper_info_arm_tlbi, NULL, env_ptr(),
-                          tcg_constant_i64(crm << 3 | op2), a64_read_x(RD));
-            /* Later code may depend on the old mapping: end the TB. */
-            ctx->is_jmp = DISAS_EXIT;
-        }
-        return true;
+        return !l && trans_sys(ctx, key);
     }
     tcg_gen_movi_i64(cpu_pc_a64, ctx->pc);
     if (l) {
@@ -884,24 +937,30 @@ static int vreg_lsize(int size, int opc)
  * One register load/store: size 0-3, opc as in the encoding (00 store,
  * 01 load, 10 load signed to X, 11 load signed to W).
  */
-static bool gen_ldst_one(DisasContext *ctx, int size, int opc, int rt,
-                         TCGv addr)
+static bool gen_ldst_one_idx(int size, int opc, int rt, TCGv addr,
+                             int mmu_idx)
 {
     TCGv v;
 
     if (opc == 0) {
-        a64_gen_st(ctx, a64_read_x(rt), addr, size);
+        tcg_gen_qemu_st_i64(a64_read_x(rt), addr, mmu_idx, size);
         return true;
     }
     v = a64_new_tmp();
     if (opc == 1) {
-        a64_gen_ld(ctx, v, addr, size);
+        tcg_gen_qemu_ld_i64(v, addr, mmu_idx, size);
         a64_write_x(rt, v, true);
     } else {
-        a64_gen_ld(ctx, v, addr, size | MO_SIGN);
+        tcg_gen_qemu_ld_i64(v, addr, mmu_idx, size | MO_SIGN);
         a64_write_x(rt, v, opc == 2);
     }
     return true;
+}
+
+static bool gen_ldst_one(DisasContext *ctx, int size, int opc, int rt,
+                         TCGv addr)
+{
+    return gen_ldst_one_idx(size, opc, rt, addr, ctx->el);
 }
 
 static bool ldst_valid(int size, int opc)
@@ -1001,7 +1060,11 @@ static bool trans_ldst_reg(DisasContext *ctx)
     if (vec) {
         gen_ldst_vreg(ctx, lsize, opc & 1, RD, addr);
     } else {
-        gen_ldst_one(ctx, size, opc, RD, addr);
+        /*
+         * LDTR/STTR (idx 2): the EL0 permission check, i.e. the EL0
+         * MMU index (same EL1&0 regime), even when run at EL1.
+         */
+        gen_ldst_one_idx(size, opc, RD, addr, idx == 2 ? 0 : ctx->el);
     }
     if (idx == 1) {
         tcg_gen_addi_i64(addr, base, sbits(insn, 12, 9));
@@ -1125,15 +1188,18 @@ static bool trans_ldst_excl(DisasContext *ctx)
     addr = a64_new_local();
     tcg_gen_mov_i64(addr, a64_read_xsp(RN));
     if (o2) {
-        /* LDAR/STLR (and LDLAR/STLLR): ordered, no monitor. */
+        /*
+         * LDAR/STLR (and LDLAR/STLLR): ordered, no monitor; without
+         * FEAT_LSE2 an unaligned address is an alignment fault.
+         */
         if (l) {
             v = a64_new_tmp();
-            a64_gen_ld(ctx, v, addr, size);
+            a64_gen_ld(ctx, v, addr, size | MO_ALIGN);
             tcg_gen_mb(0);
             a64_write_x(RD, v, true);
         } else {
             tcg_gen_mb(0);
-            a64_gen_st(ctx, a64_read_x(RD), addr, size);
+            a64_gen_st(ctx, a64_read_x(RD), addr, size | MO_ALIGN);
         }
         return true;
     }
@@ -1145,15 +1211,19 @@ static bool trans_ldst_excl(DisasContext *ctx)
         a64_write_x(RD, v, true);
     } else {
         /*
-         * STXR succeeds (Rs = 0) if the monitor holds this address.  The
-         * vCPUs run round-robin in one thread, so no other CPU can store
-         * between the check and the store.
+         * STXR succeeds (Rs = 0) if the monitor holds this address and
+         * memory still holds what LDXR read (as QEMU: a store in between,
+         * by this or another vCPU, makes it fail).  The vCPUs run
+         * round-robin in one thread, so nothing can store between the
+         * check and the store.
          */
         TCGLabel *fail = gen_new_label(), *done = gen_new_label();
-        TCGv val = a64_new_local();
+        TCGv val = a64_new_local(), cur = a64_new_local();
 
         tcg_gen_mov_i64(val, a64_read_x(RD));
         tcg_gen_brcond_i64(TCG_COND_NE, addr, cpu_excl_addr, fail);
+        a64_gen_ld(ctx, cur, addr, size | MO_ALIGN);
+        tcg_gen_brcond_i64(TCG_COND_NE, cur, cpu_excl_val, fail);
         a64_gen_st(ctx, val, addr, size | MO_ALIGN);
         if (rs != 31) {
             tcg_gen_movi_i64(cpu_x[rs], 0);
@@ -1242,7 +1312,8 @@ static bool trans_ccmp(DisasContext *ctx)
         return false;
     }
     cond = a64_gen_cond(bits(insn, 12, 4));
-    b = bits(insn, 11, 1) ? tcg_constant_i64(bits(insn, 16, 5)) : a64_read_x(RM);
+    b = bits(insn, 11, 1) ? tcg_constant_i64(bits(insn, 16, 5))
+                          : a64_read_x(RM);
     if (bits(insn, 30, 1)) {
         gen_sub_flags(f, r, a64_read_x(RN), b, SF);
     } else {

@@ -535,4 +535,5 @@ const CPUOps riscv_cpu_ops = {
     .gdb_write_register = riscv_gdb_write_register,
     .gdb_get_xml = riscv_gdb_get_xml,
     .gdb_num_g_regs = RISCV_GDB_NUM_G_REGS,
+    .gdb_pc_reg = 32,
 };

@@ -113,6 +113,7 @@ typedef struct CPUOps {
     /* Target description annex (e.g. "target.xml"), or NULL. */
     const char *(*gdb_get_xml)(const char *annex);
     int gdb_num_g_regs;         /* registers in the 'g' packet */
+    int gdb_pc_reg;             /* gdb number of the pc (resume address) */
 } CPUOps;
 
 /* Special exception_index values. */

@@ -1,0 +1,104 @@
+# SPDX-License-Identifier: MIT
+"""Linux on the aarch64 virt board: a busybox initramfs under Debian 12's
+arm64 installer kernel, and the Debian 12 arm64 installer up to its first
+question.  Images come from scripts/fetch-images.sh arm64."""
+
+import hashlib
+import os
+
+import pytest
+
+import machina
+from cpio import Cpio
+
+ARM64 = os.path.join(machina.CACHE, "arm64")
+KERNEL = os.path.join(ARM64, "installer", "linux")
+INITRD = os.path.join(ARM64, "installer", "initrd.gz")
+BUSYBOX = os.path.join(ARM64, "busybox")
+EMU = os.path.join(machina.BUILD, "machina-system-aarch64")
+
+INIT = r"""#!/bin/busybox sh
+/bin/busybox --install -s /bin
+export PATH=/bin
+mount -t proc proc /proc
+mount -t sysfs sys /sys
+echo "== ls"
+ls /
+echo "== sort"
+printf 'pear\napple\nfig\n' | sort | tr '\n' ' '
+echo
+echo "== md5"
+echo -n machina | md5sum
+echo "== arith $((6 * 7)) $((1 << 20))"
+echo "== date $(date -u +%Y)"
+echo "== cpus $(grep -c ^processor /proc/cpuinfo)"
+echo "== done"
+poweroff -f
+"""
+
+
+def need(*paths):
+    for p in paths:
+        if not os.path.exists(p):
+            pytest.skip("%s missing (run scripts/fetch-images.sh arm64)" % p)
+
+
+@pytest.fixture
+def emu64():
+    if not os.access(EMU, os.X_OK):
+        pytest.skip("emulator %s is not built" % EMU)
+    return EMU
+
+
+@pytest.fixture(scope="module")
+def initramfs(tmp_path_factory):
+    need(BUSYBOX)
+    c = Cpio()
+    for d in ("bin", "dev", "proc", "sys", "tmp"):
+        c.dir(d)
+    c.chardev("dev/console", 5, 1)
+    c.chardev("dev/null", 1, 3, 0o666)
+    with open(BUSYBOX, "rb") as f:
+        c.file("bin/busybox", f.read(), 0o755)
+    c.symlink("bin/sh", "busybox")
+    c.file("init", INIT.encode(), 0o755)
+    path = tmp_path_factory.mktemp("initramfs") / "busybox.cpio"
+    path.write_bytes(c.finish())
+    return str(path)
+
+
+def virt_args(smp, initrd, append):
+    return ["-M", "virt,gic-version=3", "-cpu", "cortex-a57", "-m", "1G",
+            "-smp", str(smp), "-nographic", "-kernel", KERNEL,
+            "-initrd", initrd, "-append", append]
+
+
+@pytest.mark.parametrize("smp", [1, 2])
+def test_busybox_initramfs_aarch64(emu64, initramfs, smp):
+    need(KERNEL)
+    with machina.Vm(virt_args(smp, initramfs,
+                              "console=ttyAMA0 panic=-1 quiet"),
+                    binary=emu64) as vm:
+        vm.wait_for(r"== ls", timeout=240)
+        m = vm.wait_for(r"(?s)(.*?)== sort", timeout=30)
+        names = m.group(1).decode().split()
+        for n in ("bin", "dev", "init", "proc"):
+            assert n in names, m.group(1)
+        vm.wait_for(r"apple fig pear", timeout=30)
+        md5 = hashlib.md5(b"machina").hexdigest()
+        vm.wait_for(md5, timeout=30)
+        vm.wait_for(r"== arith 42 1048576", timeout=30)
+        vm.wait_for(r"== date 20\d\d", timeout=30)
+        vm.wait_for(r"== cpus %d" % smp, timeout=30)
+        vm.wait_for(r"== done", timeout=30)
+        assert vm.wait_exit(timeout=60) == 0
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("smp", [1, 4])
+def test_debian_installer_aarch64(emu64, smp):
+    need(KERNEL, INITRD)
+    timeout = int(os.environ.get("MACHINA_INSTALLER_TIMEOUT", "420"))
+    with machina.Vm(virt_args(smp, INITRD, "console=ttyAMA0"),
+                    binary=emu64) as vm:
+        vm.wait_for(r"Select a language", timeout=timeout)
