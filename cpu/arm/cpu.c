@@ -13,6 +13,12 @@
  */
 #define ISAR0_V80 UINT64_C(0x11120)
 #define ISAR0_ATOMIC (UINT64_C(2) << 20)
+/*
+ * ID_AA64MMFR0_EL1 (D19.2.64): 4K and 64K granules, 40-bit PA, 16-bit
+ * ASIDs; "max" adds the 16K granule (TGran16 = 1, without LPA2).
+ */
+#define MMFR0_V80 UINT64_C(0x1124)
+#define MMFR0_TGRAN16 (UINT64_C(1) << 20)
 
 /*
  * The models differ in MIDR, ID_MMFR0, the L2 cache geometry and the
@@ -25,13 +31,14 @@ static const struct {
     uint64_t id_mmfr0;
     uint64_t ccsidr_l2;
     uint64_t pmcr;
+    uint64_t aa64mmfr0;
 } arm_models[] = {
     { "cortex-a57", 0x411fd070, ISAR0_V80, 0x10101105, 0x70ffe07a,
-      0x41013000 },
+      0x41013000, MMFR0_V80 },
     { "cortex-a72", 0x410fd083, ISAR0_V80, 0x10201105, 0x707fe07a,
-      0x41023000 },
+      0x41023000, MMFR0_V80 },
     { "max", 0x000f0510, ISAR0_V80 | ISAR0_ATOMIC, 0x10101105, 0x70ffe07a,
-      0x41013000 },
+      0x41013000, MMFR0_V80 | MMFR0_TGRAN16 },
 };
 
 static ARMFirmwareCallFn *firmware_call_handler;
@@ -180,7 +187,7 @@ ARMCPU *arm_cpu_create(int index, const char *model)
     cpu->env.ccsidr_l2 = arm_models[m].ccsidr_l2;
     cpu->env.pmcr_reset = arm_models[m].pmcr;
     cpu->env.id_aa64pfr0 = 0x11;        /* EL0/EL1 AArch64, FP, AdvSIMD */
-    cpu->env.id_aa64mmfr0 = 0x1124;     /* 4K/64K granules, 40-bit PA */
+    cpu->env.id_aa64mmfr0 = arm_models[m].aa64mmfr0;
     cpu->irq_in[ARM_CPU_IRQ] = irq_alloc_line(arm_cpu_set_irq, cpu,
                                               ARM_CPU_IRQ);
     cpu->irq_in[ARM_CPU_FIQ] = irq_alloc_line(arm_cpu_set_irq, cpu,

@@ -28,8 +28,9 @@
 #define GIC_IDLE_PRIO       0x100   /* above every real priority */
 
 /* GIC-400 identification (TRM 3.1, 3.2) */
-#define GICD_IIDR_GIC400    0x0200143b
-#define GICC_IIDR_GIC400    0x0202143b
+/* Identification as QEMU's GICv2 reports it: implementer Arm, arch v2. */
+#define GICD_IIDR_VALUE     0x0000043b
+#define GICC_IIDR_VALUE     0x0002043b
 
 typedef struct GICv2Irq {
     uint8_t enabled, pending, active, level, edge, group, prio;
@@ -236,7 +237,7 @@ static uint32_t gicd_word_reg(ARMGICv2 *s, hwaddr off)
         return (uint32_t)(s->nr_irqs / 32 - 1) |
                ((uint32_t)(s->nr_cpus - 1) << 5);
     case 0x008:
-        return GICD_IIDR_GIC400;
+        return GICD_IIDR_VALUE;
     default:
         if (off >= 0xfd0 && off < 0x1000) {
             return gicd_id_reg(off);
@@ -339,7 +340,8 @@ static uint8_t gicd_readb(ARMGICv2 *s, int cpu, hwaddr off)
     if (off >= 0x800 && off < 0xc00) {          /* ITARGETSR */
         n = (int)(off - 0x800);
         if (n < GIC_PRIV) {
-            return (uint8_t)(1u << cpu);
+            /* The reading CPU's own bit; RAZ on a uniprocessor (4.3.12) */
+            return s->nr_cpus > 1 ? (uint8_t)(1u << cpu) : 0;
         }
         return n < s->nr_irqs ? s->spi_target[n - GIC_PRIV] : 0;
     }
@@ -615,7 +617,7 @@ static uint64_t gicc_read(void *opaque, hwaddr off, unsigned size UNUSED)
         v = gicc_apr_read(c, (int)(off - 0xd0) / 4);
         break;
     case 0xfc:
-        v = GICC_IIDR_GIC400;
+        v = GICC_IIDR_VALUE;
         break;
     default:
         if (off >= 0xe0 && off < 0xf0) {

@@ -36,11 +36,12 @@ def run(binary, args, timeout=60):
 
 
 def guest_args(elf):
-    # GICv3 as Machina models it (QEMU's virt defaults to a GICv2).  Tests
-    # of ARMv8.1 features (atomic*) need -cpu max: a Cortex-A57 has no LSE.
+    # GICv3 unless the test is a gicv2* one.  Tests of features a
+    # Cortex-A57 lacks need -cpu max: atomic* (LSE), mmu16k (16K granule).
     name = os.path.basename(elf)
-    cpu = "max" if name.startswith("atomic") else "cortex-a57"
-    return ["-M", "virt,gic-version=3", "-cpu", cpu, "-m", "128M",
+    cpu = "max" if name.startswith(("atomic", "mmu16k")) else "cortex-a57"
+    gic = "2" if name.startswith("gicv2") else "3"
+    return ["-M", "virt,gic-version=" + gic, "-cpu", cpu, "-m", "128M",
             "-nographic", "-kernel", elf]
 
 

@@ -67,17 +67,17 @@ def initramfs(tmp_path_factory):
     return str(path)
 
 
-def virt_args(smp, initrd, append):
-    return ["-M", "virt,gic-version=3", "-cpu", "cortex-a57", "-m", "1G",
+def virt_args(smp, initrd, append, gic="3"):
+    return ["-M", "virt,gic-version=" + gic, "-cpu", "cortex-a57", "-m", "1G",
             "-smp", str(smp), "-nographic", "-kernel", KERNEL,
             "-initrd", initrd, "-append", append]
 
 
-@pytest.mark.parametrize("smp", [1, 2])
-def test_busybox_initramfs_aarch64(emu64, initramfs, smp):
+@pytest.mark.parametrize("smp,gic", [(1, "3"), (2, "3"), (2, "2")])
+def test_busybox_initramfs_aarch64(emu64, initramfs, smp, gic):
     need(KERNEL)
     with machina.Vm(virt_args(smp, initramfs,
-                              "console=ttyAMA0 panic=-1 quiet"),
+                              "console=ttyAMA0 panic=-1 quiet", gic),
                     binary=emu64) as vm:
         vm.wait_for(r"== ls", timeout=240)
         m = vm.wait_for(r"(?s)(.*?)== sort", timeout=30)

@@ -1,0 +1,101 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Stage-1 MMU, 16K granule (needs -cpu max: a Cortex-A57 has no 16K
+ * granule): 32 MiB level-2 blocks, level-3 pages, permission, access-flag
+ * and translation faults, TLBI.
+ */
+#include "lib.h"
+
+#define PG 16384
+#define BLOCK (32ULL << 20)
+#define AF (1ULL << 10)
+#define SH_INNER (3ULL << 8)
+#define AP_RO (2ULL << 6)
+#define ATTR_DEV (0ULL << 2)
+#define ATTR_MEM (1ULL << 2)
+#define VBASE 0x80000000ULL     /* L2 index 64: remapped window */
+
+static uint64_t l2[2048] __attribute__((aligned(PG)));
+static uint64_t l3[2048] __attribute__((aligned(PG)));
+static volatile uint64_t pa[2][PG / 8] __attribute__((aligned(PG)));
+
+static void hook(uint64_t *frame)
+{
+    uint64_t esr = SYSREG_READ(esr_el1);
+
+    (void)frame;
+    show("  EC", esr >> 26);
+    show("  DFSC", esr & 0x3f);
+    show("  WnR", (esr >> 6) & 1);
+    show("  FAR - VBASE", SYSREG_READ(far_el1) - VBASE);
+    SYSREG_WRITE(elr_el1, SYSREG_READ(elr_el1) + 4);
+}
+
+static void tlbi_va(uint64_t va)
+{
+    __asm__ volatile("dsb ishst\n tlbi vae1, %0\n dsb ish\n isb"
+                     : : "r"(va >> 12) : "memory");
+}
+
+static uint64_t page(volatile void *p, uint64_t extra)
+{
+    return (uint64_t)p | AF | SH_INNER | ATTR_MEM | extra | 3;
+}
+
+int main(void)
+{
+    volatile uint64_t *v = (volatile uint64_t *)VBASE;
+
+    puts_("mmu16k test\n");
+    show("16K granule supported",
+         ((SYSREG_READ(id_aa64mmfr0_el1) >> 20) & 15) != 0);
+    pa[0][0] = 0x1111;
+    pa[1][0] = 0x2222;
+    for (uint64_t i = 0; i < 5; i++) {     /* flash, GIC, UART: devices */
+        l2[i] = i * BLOCK | AF | ATTR_DEV | 1;
+    }
+    for (uint64_t i = 32; i < 36; i++) {    /* 128 MiB of RAM */
+        l2[i] = i * BLOCK | AF | SH_INNER | ATTR_MEM | 1;
+    }
+    l2[VBASE / BLOCK] = (uint64_t)l3 | 3;
+    l3[0] = page(pa[0], 0);                 /* alias of pa[0] */
+    l3[1] = page(pa[0], AP_RO);             /* read-only alias */
+    l3[2] = page(pa[1], 0) & ~AF;           /* access flag clear */
+    l3[3] = page(pa[0], 0);                 /* changed later */
+    SYSREG_WRITE(mair_el1, 0xff00ULL);
+    /* T0SZ=28 (36-bit VA, walk starts at level 2), 16K (TG0=2), EPD1. */
+    SYSREG_WRITE(tcr_el1, 28 | (1 << 8) | (1 << 10) | (3 << 12) |
+                 (2 << 14) | (1 << 23) | (5ULL << 32));
+    SYSREG_WRITE(ttbr0_el1, (uint64_t)l2);
+    __asm__ volatile("dsb ish\n tlbi vmalle1\n dsb ish\n isb" ::: "memory");
+    SYSREG_WRITE(sctlr_el1, SYSREG_READ(sctlr_el1) | 1);
+    __asm__ volatile("isb" ::: "memory");
+    show("SCTLR_EL1.M", SYSREG_READ(sctlr_el1) & 1);
+
+    show("alias read", v[0]);
+    v[1] = 0x3333;
+    show("write through alias", pa[0][1]);
+    show("read-only alias read", v[PG / 8]);
+    show("same 16K page, +0x2000", v[0x400] == pa[0][0x400]);
+
+    trap_hook = hook;
+    puts_("store to read-only page:\n");
+    v[PG / 8 + 2] = 0x4444;
+    puts_("load from page with AF=0:\n");
+    (void)v[2 * PG / 8];
+    puts_("load from unmapped page:\n");
+    (void)v[5 * PG / 8 + 1];
+    puts_("load from unmapped block:\n");
+    (void)*(volatile uint64_t *)(VBASE + BLOCK);
+
+    show("before remap", v[3 * PG / 8]);
+    l3[3] = page(pa[1], 0);
+    tlbi_va(VBASE + 3 * PG);
+    show("after remap + tlbi", v[3 * PG / 8]);
+    show("other 4K of the page", v[3 * PG / 8 + 0x200] == pa[1][0x200]);
+
+    SYSREG_WRITE(sctlr_el1, SYSREG_READ(sctlr_el1) & ~1ULL);
+    __asm__ volatile("isb" ::: "memory");
+    show("MMU off, SCTLR_EL1.M", SYSREG_READ(sctlr_el1) & 1);
+    return 0;
+}
