@@ -93,6 +93,14 @@ CPUState *cpu_current(void)
     return is_vcpu_thread ? running_cpu : NULL;
 }
 
+void cpu_yield(CPUState *cpu)
+{
+    if (accel_nr_cpus > 1) {
+        rr_slice_expired = 1;
+        cpu_exit(cpu);
+    }
+}
+
 void cpu_kick(CPUState *cpu)
 {
     CPUState *cur = running_cpu;

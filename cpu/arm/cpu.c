@@ -444,6 +444,13 @@ void helper_arm_wfi(CPUState *cs)
 }
 DEF_HELPER(arm_wfi, 0, 1, false);
 
+/* YIELD, WFE: a spinning CPU gives the others its time slice. */
+void helper_arm_yield(CPUState *cs)
+{
+    cpu_yield(cs);
+}
+DEF_HELPER(arm_yield, TCG_CALL_NO_RWG, 1, false);
+
 /* ---- system registers ---- */
 
 /* op0:op1:CRn:CRm:op2 packed as in MRS/MSR bits 20:5. */

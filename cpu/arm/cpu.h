@@ -171,12 +171,14 @@ void helper_arm_msr_imm(CPUState *cs, uint64_t op, uint64_t imm,
 uint64_t helper_arm_eret(CPUState *cs);
 void helper_arm_hvc_smc(CPUState *cs, uint64_t is_smc, uint64_t imm);
 void helper_arm_wfi(CPUState *cs);
+void helper_arm_yield(CPUState *cs);
 /* SYS (op0 = 1) cache maintenance and AT: key as for MRS, xt operand. */
 void helper_arm_sys(CPUState *cs, uint64_t key, uint64_t xt, uint64_t insn);
 
 extern const TCGHelperInfo helper_info_arm_exception, helper_info_arm_mrs,
     helper_info_arm_msr, helper_info_arm_msr_imm, helper_info_arm_eret,
-    helper_info_arm_hvc_smc, helper_info_arm_wfi, helper_info_arm_sys;
+    helper_info_arm_hvc_smc, helper_info_arm_wfi, helper_info_arm_sys,
+    helper_info_arm_yield;
 
 /* ---- memory (mmu.c; aborts raised by cpu.c) ---- */
 bool arm_cpu_tlb_fill(CPUState *cs, vaddr addr, int size,

@@ -819,10 +819,18 @@ static bool trans_system(DisasContext *ctx)
         int op1 = bits(insn, 16, 3), op2 = bits(insn, 5, 3);
 
         if (crn == 2 && op1 == 3 && RD == 31) {
-            /* Hints: WFI waits, the rest (NOP, YIELD, WFE, SEV) are nops */
+            /*
+             * Hints: WFI waits; YIELD and WFE (spin-wait hints) let the
+             * other vCPUs run, as QEMU's round-robin does; the rest (NOP,
+             * SEV, SEVL, ...) are nops.
+             */
             if (crm == 0 && op2 == 3) {
                 tcg_gen_movi_i64(cpu_pc_a64, ctx->pc + 4);
                 tcg_gen_call1(&helper_info_arm_wfi, NULL, env_ptr());
+                ctx->is_jmp = DISAS_EXIT;
+            } else if (crm == 0 && (op2 == 1 || op2 == 2)) {
+                tcg_gen_movi_i64(cpu_pc_a64, ctx->pc + 4);
+                tcg_gen_call1(&helper_info_arm_yield, NULL, env_ptr());
                 ctx->is_jmp = DISAS_EXIT;
             }
             return true;

@@ -226,6 +226,8 @@ uint64_t helper_sret(CPUState *cs);
 void helper_wfi(CPUState *cs);
 void helper_sfence_vma(CPUState *cs, uint64_t addr, uint64_t asid);
 void helper_fence_i(CPUState *cs);
+/* pause: a spinning hart gives the others its time slice. */
+void helper_pause(CPUState *cs);
 void helper_raise_exception(CPUState *cs, uint64_t cause, uint64_t tval);
 /* cbo.zero: zero the cache block containing addr. */
 void helper_cbo_zero(CPUState *cs, uint64_t addr);
@@ -234,7 +236,7 @@ void helper_cbo_check(CPUState *cs, uint64_t addr, uint64_t is_inval);
 
 extern const TCGHelperInfo helper_info_csrr, helper_info_csrrw,
     helper_info_mret, helper_info_sret, helper_info_wfi,
-    helper_info_sfence_vma, helper_info_fence_i,
+    helper_info_sfence_vma, helper_info_fence_i, helper_info_pause,
     helper_info_raise_exception, helper_info_cbo_zero,
     helper_info_cbo_check;
 

@@ -223,6 +223,12 @@ DEF_HELPER(sret, 0, 1, true);
 DEF_HELPER(wfi, 0, 1, false);
 DEF_HELPER(sfence_vma, 0, 3, false);
 DEF_HELPER(fence_i, 0, 1, false);
+
+void helper_pause(CPUState *cs)
+{
+    cpu_yield(cs);
+}
+DEF_HELPER(pause, TCG_CALL_NO_RWG, 1, false);
 DEF_HELPER(raise_exception, 0, 3, false);
 DEF_HELPER(cbo_zero, 0, 2, false);
 DEF_HELPER(cbo_check, 0, 3, false);

@@ -416,7 +416,13 @@ bool trans_fence(DisasContext *ctx, const RVArgs *a)
 
 bool trans_pause(DisasContext *ctx, const RVArgs *a)
 {
-    /* Zihintpause: a hint; also a valid fence encoding, so never illegal */
+    /*
+     * Zihintpause: a hint (also a valid fence encoding, so never illegal)
+     * that spin loops use: let the other harts run.
+     */
+    tcg_gen_movi_i64(cpu_pc, ctx->pc_next);
+    tcg_gen_call1(&helper_info_pause, NULL, gen_env());
+    gen_exit_after(ctx);
     return true;
 }
 

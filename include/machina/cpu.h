@@ -194,5 +194,11 @@ void cpu_exit(CPUState *cpu);
 void cpu_kick(CPUState *cpu);
 /* The CPU whose vCPU thread is calling (a device's MMIO handler), or NULL */
 CPUState *cpu_current(void);
+/*
+ * A spin-wait hint (Arm YIELD/WFE, RISC-V PAUSE) from cpu: with vCPUs
+ * taking turns on one thread, end its time slice so the CPU it waits for
+ * gets to run.  The caller's TB must end after the hint.
+ */
+void cpu_yield(CPUState *cpu);
 
 #endif
