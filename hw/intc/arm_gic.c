@@ -91,6 +91,17 @@ static GICv2Irq *gic_irq(ARMGICv2 *s, int cpu, int intid)
     return &s->spi[intid - GIC_PRIV];
 }
 
+/*
+ * CPUs an SPI is forwarded to.  A uniprocessor GIC sends every interrupt
+ * to its one CPU and its GICD_ITARGETSRs are RAZ/WI (IHI 0048B 4.3.12):
+ * Linux then programs the targets it read back, 0, and must still get
+ * its SPIs.
+ */
+static uint8_t gic_spi_targets(ARMGICv2 *s, int intid)
+{
+    return s->nr_cpus == 1 ? 1 : s->spi_target[intid - GIC_PRIV];
+}
+
 static bool gic_pending_for(ARMGICv2 *s, int cpu, int intid)
 {
     GICv2Irq *q;
@@ -99,8 +110,7 @@ static bool gic_pending_for(ARMGICv2 *s, int cpu, int intid)
         return s->cpus[cpu].sgi_sources[intid] != 0;
     }
     q = gic_irq(s, cpu, intid);
-    if (intid >= GIC_PRIV && !(s->spi_target[intid - GIC_PRIV] &
-                               (1u << cpu))) {
+    if (intid >= GIC_PRIV && !(gic_spi_targets(s, intid) & (1u << cpu))) {
         return false;
     }
     return q->pending || (q->level && !q->edge);
@@ -339,11 +349,12 @@ static uint8_t gicd_readb(ARMGICv2 *s, int cpu, hwaddr off)
     }
     if (off >= 0x800 && off < 0xc00) {          /* ITARGETSR */
         n = (int)(off - 0x800);
-        if (n < GIC_PRIV) {
-            /* The reading CPU's own bit; RAZ on a uniprocessor (4.3.12) */
-            return s->nr_cpus > 1 ? (uint8_t)(1u << cpu) : 0;
+        if (s->nr_cpus == 1 || n >= s->nr_irqs) {
+            return 0;                           /* RAZ/WI (4.3.12) */
         }
-        return n < s->nr_irqs ? s->spi_target[n - GIC_PRIV] : 0;
+        /* Private interrupts: the reading CPU's own bit. */
+        return n < GIC_PRIV ? (uint8_t)(1u << cpu)
+                            : s->spi_target[n - GIC_PRIV];
     }
     if (off >= 0xc00 && off < 0xd00) {          /* ICFGR */
         uint8_t v = 0;
@@ -411,8 +422,11 @@ static void gicd_writeb(ARMGICv2 *s, int cpu, hwaddr off, uint8_t val)
     }
     if (off >= 0x800 && off < 0xc00) {
         n = (int)(off - 0x800);
-        /* SGI/PPI targets are read-only; SPIs name existing CPUs only. */
-        if (n >= GIC_PRIV && n < s->nr_irqs) {
+        /*
+         * SGI/PPI targets are read-only, a uniprocessor's are all WI;
+         * SPIs name existing CPUs only.
+         */
+        if (s->nr_cpus > 1 && n >= GIC_PRIV && n < s->nr_irqs) {
             s->spi_target[n - GIC_PRIV] =
                 val & (uint8_t)((1u << s->nr_cpus) - 1);
         }

@@ -250,6 +250,38 @@ static void test_gic_eoimode_split(void **state)
     wr32(f->b, GICD + 0xffc, 0);
 }
 
+/*
+ * A uniprocessor GIC: ITARGETSR is RAZ/WI and every SPI goes to CPU 0.
+ * Linux reads its CPU mask (0) from ITARGETSR0..7 and writes it to the
+ * SPI targets; the PL061 power button (SPI 7) must still arrive.
+ */
+static void test_gic_uniprocessor_targets(void **state UNUSED)
+{
+    GicFixture uf, *f = &uf;
+    IRQLine *out = irq_alloc_line(record_level, NULL, 0);
+
+    f->b = bus_new();
+    memset(levels, 0, sizeof(levels));
+    f->gic = arm_gicv2_create_lines(&f->b->root, GICD, GICC, &out, 1, 64);
+    arm_gicv2_set_current_cpu_fn(f->gic, test_current_cpu, NULL);
+    gic_cpu = 0;
+    wr32(f->b, GICD + 0x000, 3);
+    wr32(f->b, GICC + 0x00, 3);
+    wr32(f->b, GICC + 0x04, 0xff);
+    assert_int_equal(rd32(f->b, GICD + 0x004), 2);  /* CPUNumber = 0 */
+    assert_int_equal(rd32(f->b, GICD + 0x800), 0);
+    assert_int_equal(rd32(f->b, GICD + 0x81c), 0);
+    gic_spi_setup(f, 7, 0xa0, 0);                   /* target mask 0 */
+    irq_raise(arm_gicv2_spi(f->gic, 7));
+    assert_int_equal(levels[0], 1);
+    assert_int_equal(rd32(f->b, GICC + 0x0c), 39);  /* IAR */
+    irq_lower(arm_gicv2_spi(f->gic, 7));
+    wr32(f->b, GICC + 0x10, 39);
+    assert_int_equal(levels[0], 0);
+    wr32(f->b, GICD + 0x824, 0x01010101);           /* WI */
+    assert_int_equal(rd32(f->b, GICD + 0x824), 0);
+}
+
 /* ---- PL031 ---- */
 
 static void test_pl031(void **state UNUSED)
@@ -608,6 +640,7 @@ int main(void)
                                         gic_teardown),
         cmocka_unit_test_setup_teardown(test_gic_eoimode_split, gic_setup,
                                         gic_teardown),
+        cmocka_unit_test(test_gic_uniprocessor_targets),
         cmocka_unit_test(test_pl031),
         cmocka_unit_test(test_pl061),
         cmocka_unit_test(test_fw_cfg_items),
