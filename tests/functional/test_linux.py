@@ -87,5 +87,6 @@ def test_debian_installer(emu, smp):
     timeout = int(os.environ.get("MACHINA_INSTALLER_TIMEOUT", "420"))
     with machina.Vm(["-M", "virt", "-m", "1G", "-smp", str(smp),
                      "-nographic", "-kernel", KERNEL, "-initrd", INITRD,
-                     "-append", "console=ttyS0"]) as vm:
+                     # earlycon: if boot ever stalls, the log shows where
+                     "-append", "console=ttyS0 earlycon"]) as vm:
         vm.wait_for(r"Select a language", timeout=timeout)
