@@ -19,6 +19,7 @@
  * between the MXCSR write and the flag read.
  */
 #include "vfp.h"
+#include "machina/host-fpu.h"
 #include <math.h>
 
 #define FPSR_IOC 0x01u
@@ -33,7 +34,6 @@
 #define FPCR_FZ  (1u << 24)
 #define FPCR_RMODE_SHIFT 22
 
-#define PINX(x) __asm__ volatile("" : "+x"(x))
 
 typedef struct FPSt {
     unsigned rnd;       /* FR_* */
@@ -189,58 +189,12 @@ static bool process_nans(FPSt *st, uint64_t a, uint64_t b, int sz,
 
 enum { H_ADD, H_SUB, H_MUL, H_DIV, H_SQRT, H_FMA, H_CVTDS };
 
-static inline uint32_t mxcsr_read(void)
-{
-    uint32_t v;
-
-    __asm__ volatile("stmxcsr %0" : "=m"(v) : : "memory");
-    return v;
-}
-
-static inline void mxcsr_write(uint32_t v)
-{
-    __asm__ volatile("ldmxcsr %0" : : "m"(v) : "memory");
-}
-
 /* FPRounding -> MXCSR RC (RN=0 RD=1 RU=2 RZ=3). */
 static uint32_t mx_rc(unsigned rnd)
 {
     static const uint32_t rc[4] = { 0, 2, 1, 3 };
 
     return rc[rnd & 3] << 13;
-}
-
-static inline float f32(uint64_t v)
-{
-    uint32_t w = (uint32_t)v;
-    float f;
-
-    memcpy(&f, &w, 4);
-    return f;
-}
-
-static inline uint64_t b32(float f)
-{
-    uint32_t w;
-
-    memcpy(&w, &f, 4);
-    return w;
-}
-
-static inline double f64(uint64_t v)
-{
-    double d;
-
-    memcpy(&d, &v, 8);
-    return d;
-}
-
-static inline uint64_t b64(double d)
-{
-    uint64_t v;
-
-    memcpy(&v, &d, 8);
-    return v;
 }
 
 /* One host operation in rounding mode rnd; *mx gets the MXCSR flags. */

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* F and D helpers on the host FPU (SSE, MXCSR), bit-exact RISC-V. */
 #include "internals.h"
+#include "machina/host-fpu.h"
 #include <fenv.h>
 #include <float.h>
 #include <math.h>
@@ -27,37 +28,7 @@
 
 /* Keep an operand in place between the mode switch and the flag read */
 #define PIN(x) __asm__ volatile("" : "+m"(x))
-/* Same for a float/double in an SSE register (no spill to memory) */
-#define PINX(x) __asm__ volatile("" : "+x"(x))
 #define PINR(x) __asm__ volatile("" : "+r"(x))
-
-static inline float f32(uint32_t v)
-{
-    float f;
-    memcpy(&f, &v, 4);
-    return f;
-}
-
-static inline uint32_t b32(float f)
-{
-    uint32_t v;
-    memcpy(&v, &f, 4);
-    return v;
-}
-
-static inline double f64(uint64_t v)
-{
-    double d;
-    memcpy(&d, &v, 8);
-    return d;
-}
-
-static inline uint64_t b64(double d)
-{
-    uint64_t v;
-    memcpy(&v, &d, 8);
-    return v;
-}
 
 /* A single is valid only NaN-boxed; otherwise it reads as canonical NaN */
 static inline uint32_t unbox_s(uint64_t v)
@@ -122,19 +93,6 @@ static const uint8_t mx_to_fflags[64] = {
 #undef MXF4
 #undef MXF
 };
-
-static inline uint32_t mxcsr_read(void)
-{
-    uint32_t v;
-
-    __asm__ volatile("stmxcsr %0" : "=m"(v) : : "memory");
-    return v;
-}
-
-static inline void mxcsr_write(uint32_t v)
-{
-    __asm__ volatile("ldmxcsr %0" : : "m"(v) : "memory");
-}
 
 static int resolve_rm(CPURISCVState *env, uint64_t rm)
 {
