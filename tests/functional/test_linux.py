@@ -8,12 +8,11 @@ import os
 import pytest
 
 import machina
-from cpio import Cpio
+from linuxboot import RISCV64, build_initramfs
 
-RISCV = os.path.join(machina.CACHE, "riscv64")
-KERNEL = os.path.join(RISCV, "installer", "linux")
-INITRD = os.path.join(RISCV, "installer", "initrd.gz")
-BUSYBOX = os.path.join(RISCV, "busybox")
+KERNEL = RISCV64.kernel
+INITRD = RISCV64.initrd
+BUSYBOX = RISCV64.busybox
 
 INIT = r"""#!/bin/busybox sh
 /bin/busybox --install -s /bin
@@ -44,18 +43,24 @@ def need(*paths):
 @pytest.fixture(scope="module")
 def initramfs(tmp_path_factory):
     need(BUSYBOX)
-    c = Cpio()
-    for d in ("bin", "dev", "proc", "sys", "tmp"):
-        c.dir(d)
-    c.chardev("dev/console", 5, 1)
-    c.chardev("dev/null", 1, 3, 0o666)
-    with open(BUSYBOX, "rb") as f:
-        c.file("bin/busybox", f.read(), 0o755)
-    c.symlink("bin/sh", "busybox")
-    c.file("init", INIT.encode(), 0o755)
     path = tmp_path_factory.mktemp("initramfs") / "busybox.cpio"
-    path.write_bytes(c.finish())
-    return str(path)
+    return build_initramfs(path, RISCV64, [], INIT)
+
+
+def check_busybox_script(vm, smp):
+    """What INIT prints, checked as it comes; then the guest powers off."""
+    vm.wait_for(r"== ls", timeout=240)
+    m = vm.wait_for(r"(?s)(.*?)== sort", timeout=30)
+    names = m.group(1).decode().split()
+    for n in ("bin", "dev", "init", "proc"):
+        assert n in names, m.group(1)
+    vm.wait_for(r"apple fig pear", timeout=30)
+    vm.wait_for(hashlib.md5(b"machina").hexdigest(), timeout=30)
+    vm.wait_for(r"== arith 42 1048576", timeout=30)
+    vm.wait_for(r"== date 20\d\d", timeout=30)
+    vm.wait_for(r"== cpus %d" % smp, timeout=30)
+    vm.wait_for(r"== done", timeout=30)
+    assert vm.wait_exit(timeout=60) == 0
 
 
 @pytest.mark.parametrize("smp", [1, 2])
@@ -65,19 +70,7 @@ def test_busybox_initramfs(emu, initramfs, smp):
                      "-nographic", "-bios", "default", "-kernel", KERNEL,
                      "-initrd", initramfs,
                      "-append", "console=ttyS0 panic=-1 quiet"]) as vm:
-        vm.wait_for(r"== ls", timeout=240)
-        m = vm.wait_for(r"(?s)(.*?)== sort", timeout=30)
-        names = m.group(1).decode().split()
-        for n in ("bin", "dev", "init", "proc"):
-            assert n in names, m.group(1)
-        vm.wait_for(r"apple fig pear", timeout=30)
-        md5 = hashlib.md5(b"machina").hexdigest()
-        vm.wait_for(md5, timeout=30)
-        vm.wait_for(r"== arith 42 1048576", timeout=30)
-        vm.wait_for(r"== date 20\d\d", timeout=30)
-        vm.wait_for(r"== cpus %d" % smp, timeout=30)
-        vm.wait_for(r"== done", timeout=30)
-        assert vm.wait_exit(timeout=60) == 0
+        check_busybox_script(vm, smp)
 
 
 @pytest.mark.slow

@@ -3,39 +3,18 @@
 arm64 installer kernel, and the Debian 12 arm64 installer up to its first
 question.  Images come from scripts/fetch-images.sh arm64."""
 
-import hashlib
 import os
 
 import pytest
 
+import linuxboot
 import machina
-from cpio import Cpio
+from test_linux import INIT, check_busybox_script
 
-ARM64 = os.path.join(machina.CACHE, "arm64")
-KERNEL = os.path.join(ARM64, "installer", "linux")
-INITRD = os.path.join(ARM64, "installer", "initrd.gz")
-BUSYBOX = os.path.join(ARM64, "busybox")
+KERNEL = linuxboot.ARM64.kernel
+INITRD = linuxboot.ARM64.initrd
+BUSYBOX = linuxboot.ARM64.busybox
 EMU = os.path.join(machina.BUILD, "machina-system-aarch64")
-
-INIT = r"""#!/bin/busybox sh
-/bin/busybox --install -s /bin
-export PATH=/bin
-mount -t proc proc /proc
-mount -t sysfs sys /sys
-echo "== ls"
-ls /
-echo "== sort"
-printf 'pear\napple\nfig\n' | sort | tr '\n' ' '
-echo
-echo "== md5"
-echo -n machina | md5sum
-echo "== arith $((6 * 7)) $((1 << 20))"
-echo "== date $(date -u +%Y)"
-echo "== cpus $(grep -c ^processor /proc/cpuinfo)"
-echo "== done"
-poweroff -f
-"""
-
 
 def need(*paths):
     for p in paths:
@@ -53,18 +32,8 @@ def emu64():
 @pytest.fixture(scope="module")
 def initramfs(tmp_path_factory):
     need(BUSYBOX)
-    c = Cpio()
-    for d in ("bin", "dev", "proc", "sys", "tmp"):
-        c.dir(d)
-    c.chardev("dev/console", 5, 1)
-    c.chardev("dev/null", 1, 3, 0o666)
-    with open(BUSYBOX, "rb") as f:
-        c.file("bin/busybox", f.read(), 0o755)
-    c.symlink("bin/sh", "busybox")
-    c.file("init", INIT.encode(), 0o755)
     path = tmp_path_factory.mktemp("initramfs") / "busybox.cpio"
-    path.write_bytes(c.finish())
-    return str(path)
+    return linuxboot.build_initramfs(path, linuxboot.ARM64, [], INIT)
 
 
 def virt_args(smp, initrd, append, gic="3"):
@@ -79,19 +48,7 @@ def test_busybox_initramfs_aarch64(emu64, initramfs, smp, gic):
     with machina.Vm(virt_args(smp, initramfs,
                               "console=ttyAMA0 panic=-1 quiet", gic),
                     binary=emu64) as vm:
-        vm.wait_for(r"== ls", timeout=240)
-        m = vm.wait_for(r"(?s)(.*?)== sort", timeout=30)
-        names = m.group(1).decode().split()
-        for n in ("bin", "dev", "init", "proc"):
-            assert n in names, m.group(1)
-        vm.wait_for(r"apple fig pear", timeout=30)
-        md5 = hashlib.md5(b"machina").hexdigest()
-        vm.wait_for(md5, timeout=30)
-        vm.wait_for(r"== arith 42 1048576", timeout=30)
-        vm.wait_for(r"== date 20\d\d", timeout=30)
-        vm.wait_for(r"== cpus %d" % smp, timeout=30)
-        vm.wait_for(r"== done", timeout=30)
-        assert vm.wait_exit(timeout=60) == 0
+        check_busybox_script(vm, smp)
 
 
 @pytest.mark.slow
