@@ -27,6 +27,42 @@ static void gen_fp_cvt(uint64_t desc)
                   tcg_constant_i64((int64_t)desc));
 }
 
+/* Element 0 of FP register reg as a value (single zero-extended). */
+static TCGv gen_load_scalar(int reg, int sz)
+{
+    TCGv t = a64_new_tmp();
+
+    if (sz == FSZ_S) {
+        tcg_gen_ld32u_i64(t, env_ptr(), vreg_off(reg, 0));
+    } else {
+        tcg_gen_ld_i64(t, env_ptr(), vreg_off(reg, 0));
+    }
+    return t;
+}
+
+/* A scalar result into reg; the rest of the 128 bits become zero. */
+static void gen_store_scalar(int reg, TCGv v)
+{
+    tcg_gen_st_i64(v, env_ptr(), vreg_off(reg, 0));
+    a64_clear_vreg_high(reg);
+}
+
+/* rd = helper(rn[, rm[, ra]]) for the scalar arithmetic helpers. */
+static void gen_scalar_call(const TCGHelperInfo *h, int nargs, int rd,
+                            TCGv a, TCGv b, TCGv c)
+{
+    TCGv r = a64_new_tmp();
+
+    if (nargs == 1) {
+        tcg_gen_call2(h, r, env_ptr(), a);
+    } else if (nargs == 2) {
+        tcg_gen_call3(h, r, env_ptr(), a, b);
+    } else {
+        tcg_gen_call4(h, r, env_ptr(), a, b, c);
+    }
+    gen_store_scalar(rd, r);
+}
+
 /* NZCV (bits 3:0 of t) into the flag globals. */
 static void gen_set_nzcv(TCGv t)
 {
@@ -108,7 +144,9 @@ static bool trans_fp_1src(DisasContext *ctx)
         return true;
     }
     if (opc == 3) {
-        gen_fp_vec(fpd_make(FOP_SQRT, sz, 1, RD, RN, 0));
+        gen_scalar_call(sz == FSZ_S ? &helper_info_a64_fsqrt_s
+                                    : &helper_info_a64_fsqrt_d,
+                        1, RD, gen_load_scalar(RN, sz), NULL, NULL);
         return true;
     }
     d = fpd_make(opc == 0xe ? FOP_RINTX : FOP_RINT, sz, 1, RD, RN, 0);
@@ -204,7 +242,19 @@ static bool trans_fp_2src(DisasContext *ctx)
     if (sz < 0 || bits(ctx->insn, 29, 3) || opc > 8) {
         return false;
     }
+    static const TCGHelperInfo *const fast[2][4] = {
+        { &helper_info_a64_fmul_s, &helper_info_a64_fdiv_s,
+          &helper_info_a64_fadd_s, &helper_info_a64_fsub_s },
+        { &helper_info_a64_fmul_d, &helper_info_a64_fdiv_d,
+          &helper_info_a64_fadd_d, &helper_info_a64_fsub_d },
+    };
+
     if (!a64_fp_access_check(ctx)) {
+        return true;
+    }
+    if (opc < 4) {
+        gen_scalar_call(fast[sz][opc], 2, RD, gen_load_scalar(RN, sz),
+                        gen_load_scalar(RM, sz), NULL);
         return true;
     }
     gen_fp_vec(fpd_make(op[opc], sz, 1, RD, RN, RM));
@@ -242,18 +292,32 @@ static bool trans_fp_csel(DisasContext *ctx)
 /* FP data-processing (3 source) C4.1.96.36: fused, one rounding */
 static bool trans_fp_3src(DisasContext *ctx)
 {
-    static const uint8_t op[4] = { FOP_MADD, FOP_MSUB, FOP_NMADD, FOP_NMSUB };
     int sz = ftype_sz(ctx->insn, false);
     int o = bits(ctx->insn, 21, 1) << 1 | bits(ctx->insn, 15, 1);
 
     if (sz < 0 || bits(ctx->insn, 29, 3)) {
         return false;
     }
+    TCGv n, a;
+
     if (!a64_fp_access_check(ctx)) {
         return true;
     }
-    gen_fp_vec(fpd_make(op[o], sz, 1, RD, RN, RM) |
-               FPD_SET_RA(bits(ctx->insn, 10, 5)));
+    /*
+     * FMSUB and FNMADD negate the product (FPNeg of operand 1, NaNs
+     * included), FNMADD and FNMSUB the addend, before one FPMulAdd.
+     */
+    n = gen_load_scalar(RN, sz);
+    a = gen_load_scalar(bits(ctx->insn, 10, 5), sz);
+    if (o == 1 || o == 2) {
+        tcg_gen_xori_i64(n, n, sz == FSZ_S ? 0x80000000ll : INT64_MIN);
+    }
+    if (o >= 2) {
+        tcg_gen_xori_i64(a, a, sz == FSZ_S ? 0x80000000ll : INT64_MIN);
+    }
+    gen_scalar_call(sz == FSZ_S ? &helper_info_a64_fmadd_s
+                                : &helper_info_a64_fmadd_d,
+                    3, RD, n, gen_load_scalar(RM, sz), a);
     return true;
 }
 
@@ -272,11 +336,14 @@ static void gen_toint(DisasContext *ctx, int sz, unsigned op, unsigned rnd,
 static void gen_fromint(DisasContext *ctx, int sz, unsigned op,
                         unsigned fbits)
 {
-    tcg_gen_call3(&helper_info_a64_fp_fromint, NULL, env_ptr(),
-                  tcg_constant_i64((int64_t)(fpd_make(op, sz, 1, RD, 0, 0) |
+    TCGv r = a64_new_tmp();
+
+    tcg_gen_call3(&helper_info_a64_fp_fromint, r, env_ptr(),
+                  tcg_constant_i64((int64_t)(fpd_make(op, sz, 1, 0, 0, 0) |
                                    FPD_SET_FBITS(fbits) |
                                    FPD_SET_INT64(SF))),
                   a64_read_x(RN));
+    gen_store_scalar(RD, r);
 }
 
 /* Conversion between FP and fixed-point C4.1.96.28 */

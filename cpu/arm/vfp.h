@@ -74,7 +74,24 @@ void helper_a64_fp_vec(CPUState *cs, uint64_t desc);
 void helper_a64_fp_cvt(CPUState *cs, uint64_t desc);
 uint64_t helper_a64_fp_cmp(CPUState *cs, uint64_t desc, uint64_t quiet);
 uint64_t helper_a64_fp_toint(CPUState *cs, uint64_t desc);
-void helper_a64_fp_fromint(CPUState *cs, uint64_t desc, uint64_t val);
+uint64_t helper_a64_fp_fromint(CPUState *cs, uint64_t desc, uint64_t val);
+
+/* Scalar single (_s) and double (_d) arithmetic on values. */
+#define FP_SCALAR_DECL(sfx)                                                  \
+    uint64_t helper_a64_fadd_##sfx(CPUState *cs, uint64_t a, uint64_t b);    \
+    uint64_t helper_a64_fsub_##sfx(CPUState *cs, uint64_t a, uint64_t b);    \
+    uint64_t helper_a64_fmul_##sfx(CPUState *cs, uint64_t a, uint64_t b);    \
+    uint64_t helper_a64_fdiv_##sfx(CPUState *cs, uint64_t a, uint64_t b);    \
+    uint64_t helper_a64_fsqrt_##sfx(CPUState *cs, uint64_t a);               \
+    uint64_t helper_a64_fmadd_##sfx(CPUState *cs, uint64_t n, uint64_t m,    \
+                                    uint64_t a);                             \
+    extern const TCGHelperInfo helper_info_a64_fadd_##sfx,                   \
+        helper_info_a64_fsub_##sfx, helper_info_a64_fmul_##sfx,              \
+        helper_info_a64_fdiv_##sfx, helper_info_a64_fsqrt_##sfx,             \
+        helper_info_a64_fmadd_##sfx;
+FP_SCALAR_DECL(s)
+FP_SCALAR_DECL(d)
+#undef FP_SCALAR_DECL
 
 extern const TCGHelperInfo helper_info_a64_fp_vec, helper_info_a64_fp_cvt,
     helper_info_a64_fp_cmp, helper_info_a64_fp_toint,

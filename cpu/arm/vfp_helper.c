@@ -38,10 +38,11 @@
 typedef struct FPSt {
     unsigned rnd;       /* FR_* */
     bool fz, dn, ahp;
+    bool fast;          /* the host's default SSE state may be used */
     uint32_t exc;       /* FPSR cumulative bits raised */
 } FPSt;
 
-static void fpst_init(FPSt *st, CPUARMState *env, unsigned rnd_override)
+static inline void fpst_init(FPSt *st, CPUARMState *env, unsigned rnd_override)
 {
     uint32_t fpcr = (uint32_t)env->fpcr;
 
@@ -51,6 +52,19 @@ static void fpst_init(FPSt *st, CPUARMState *env, unsigned rnd_override)
     st->dn = fpcr & FPCR_DN;
     st->ahp = fpcr & FPCR_AHP;
     st->exc = 0;
+    /*
+     * The fast path (fast_arith) computes with the host left in its
+     * default state -- round to nearest, flags never read -- so it is
+     * used only when rounding is to nearest and IXC, the one flag a
+     * normal result can raise, is already set.
+     */
+    st->fast = st->rnd == FR_TIEEVEN && (env->fpsr & FPSR_IXC);
+}
+
+/* st->fast without the rest of fpst_init: RMode = RN and IXC set. */
+static inline bool fast_env(CPUARMState *env)
+{
+    return !(env->fpcr & (3u << FPCR_RMODE_SHIFT)) && (env->fpsr & FPSR_IXC);
 }
 
 static void fpst_done(FPSt *st, CPUARMState *env)
@@ -285,6 +299,78 @@ static uint64_t arith(FPSt *st, int op, int sz, int osz, uint64_t a,
     return r;
 }
 
+/* ---- the fast path ---- */
+
+/* Normal or zero: no NaN, infinity or denormal (so FZ changes nothing). */
+static inline bool zero_or_normal(uint64_t x, int sz)
+{
+    int e = f_exp(x, sz);
+
+    return e ? e != (int)(f_expmask(sz) >> fmt[sz].mbits)
+             : is_zero(x, sz);
+}
+
+/*
+ * Add, sub, mul, div, sqrt and fused multiply-add of normal or zero
+ * operands in the host's default SSE state (st->fast).  No operand can
+ * be a NaN, infinity-times-zero or a division by zero, so a finite
+ * result above the smallest normal raised at most IXC, which is set
+ * already; a zero is exact for a sum, a square root or a product or
+ * quotient with a zero operand.  Anything else (a tiny or infinite
+ * result) returns false for the full FPRound in arith().
+ */
+static inline __attribute__((always_inline))
+bool fast_arith(bool fast, int op, int sz, uint64_t a, uint64_t b, uint64_t c,
+                uint64_t *res)
+{
+    uint64_t r, mag;
+
+    if (!fast || sz == FSZ_H || !zero_or_normal(a, sz) ||
+        (op != H_SQRT && !zero_or_normal(b, sz)) ||
+        (op == H_FMA && !zero_or_normal(c, sz)) ||
+        (op == H_DIV && is_zero(b, sz)) ||
+        (op == H_SQRT && (a & f_sign(sz)) && !is_zero(a, sz))) {
+        return false;
+    }
+    if (sz == FSZ_S) {
+        float x = f32(a), y = f32(b), w;
+
+        switch (op) {
+        case H_ADD: w = x + y; break;
+        case H_SUB: w = x - y; break;
+        case H_MUL: w = x * y; break;
+        case H_DIV: w = x / y; break;
+        case H_SQRT: w = __builtin_sqrtf(x); break;
+        default: w = fmaf(x, y, f32(c)); break;
+        }
+        r = b32(w);
+    } else {
+        double x = f64(a), y = f64(b), w;
+
+        switch (op) {
+        case H_ADD: w = x + y; break;
+        case H_SUB: w = x - y; break;
+        case H_MUL: w = x * y; break;
+        case H_DIV: w = x / y; break;
+        case H_SQRT: w = __builtin_sqrt(x); break;
+        default: w = fma(x, y, f64(c)); break;
+        }
+        r = b64(w);
+    }
+    mag = f_abs(r, sz);
+    if (mag > f_minnorm(sz) && mag < f_expmask(sz)) {
+        *res = r;
+        return true;
+    }
+    if (mag == 0 && (op == H_ADD || op == H_SUB || op == H_SQRT ||
+                     (op == H_MUL && (is_zero(a, sz) || is_zero(b, sz))) ||
+                     (op == H_DIV && is_zero(a, sz)))) {
+        *res = r;
+        return true;
+    }
+    return false;
+}
+
 /* ---- arithmetic on elements ---- */
 
 static uint64_t fp_muladd(FPSt *st, int sz, uint64_t n, uint64_t m,
@@ -293,6 +379,9 @@ static uint64_t fp_muladd(FPSt *st, int sz, uint64_t n, uint64_t m,
     bool infzero;
     uint64_t r;
 
+    if (fast_arith(st->fast, H_FMA, sz, n, m, a, &r)) {
+        return r;
+    }
     n = flush_in(st, n, sz);
     m = flush_in(st, m, sz);
     a = flush_in(st, a, sz);
@@ -472,6 +561,14 @@ static uint64_t fp_binop(FPSt *st, int op, int sz, uint64_t a, uint64_t b)
     case FOP_ACGE:
     case FOP_ACGT:
         return fp_cmp_op(st, op, sz, a, b);
+    case FOP_ADD:
+    case FOP_SUB:
+    case FOP_MUL:
+    case FOP_DIV:
+        if (fast_arith(st->fast, host_of[op], sz, a, b, 0, &r)) {
+            return r;
+        }
+        break;
     default:
         break;
     }
@@ -651,15 +748,50 @@ static uint64_t fp_toint(FPSt *st, int sz, uint64_t x, int fbits,
 
 /* ---- conversion from integer (FixedToFP) ---- */
 
+/*
+ * Round to nearest in the host's default state; the conversion was exact
+ * if it converts back (a result of 2^63 or 2^64 is beyond every input).
+ */
+static uint64_t fromint_nearest(FPSt *st, int sz, uint64_t v, bool is_signed)
+{
+    bool exact;
+
+    if (sz == FSZ_S) {
+        float f = is_signed ? (float)(int64_t)v : (float)v;
+
+        if (is_signed) {
+            exact = f != 0x1p63f && (int64_t)f == (int64_t)v;
+        } else {
+            exact = f != 0x1p64f && (uint64_t)f == v;
+        }
+        st->exc |= exact ? 0 : FPSR_IXC;
+        return b32(f);
+    } else {
+        double d = is_signed ? (double)(int64_t)v : (double)v;
+
+        if (is_signed) {
+            exact = d != 0x1p63 && (int64_t)d == (int64_t)v;
+        } else {
+            exact = d != 0x1p64 && (uint64_t)d == v;
+        }
+        st->exc |= exact ? 0 : FPSR_IXC;
+        return b64(d);
+    }
+}
+
 static uint64_t fp_fromint(FPSt *st, int sz, uint64_t v, bool is_signed,
                            int ibits, int fbits)
 {
-    uint32_t saved = mxcsr_read(), mx;
+    uint32_t saved, mx;
     uint64_t r;
 
     if (ibits == 32) {
         v = is_signed ? (uint64_t)(int64_t)(int32_t)v : (uint32_t)v;
     }
+    if (st->rnd == FR_TIEEVEN && !fbits && sz != FSZ_H) {
+        return fromint_nearest(st, sz, v, is_signed);
+    }
+    saved = mxcsr_read();
     mxcsr_write((saved & ~(MX_FLAGS | MX_RC | MX_DAZ_FTZ)) |
                 mx_rc(st->rnd));
     if (sz == FSZ_S) {
@@ -851,7 +983,7 @@ static uint64_t fp_recpx(FPSt *st, int sz, uint64_t x)
 
 static uint64_t fp_unop(FPSt *st, int op, int sz, uint64_t x, unsigned fb)
 {
-    uint64_t zero = 0;
+    uint64_t zero = 0, r;
 
     switch (op) {
     case FOP_ABS:
@@ -861,6 +993,9 @@ static uint64_t fp_unop(FPSt *st, int op, int sz, uint64_t x, unsigned fb)
     case FOP_MOV:
         return x;
     case FOP_SQRT:
+        if (fast_arith(st->fast, H_SQRT, sz, x, 0, 0, &r)) {
+            return r;
+        }
         x = flush_in(st, x, sz);
         if (is_nan(x, sz)) {
             return nan_result(st, x, sz);
@@ -1242,18 +1377,86 @@ uint64_t helper_a64_fp_toint(CPUState *cs, uint64_t desc)
 }
 DEF_HELPER(a64_fp_toint, TCG_CALL_NO_RWG, 2, true);
 
-/* SCVTF/UCVTF from a general register into element 0 of rd. */
-void helper_a64_fp_fromint(CPUState *cs, uint64_t desc, uint64_t val)
+/* SCVTF/UCVTF from a general register: the scalar result. */
+uint64_t helper_a64_fp_fromint(CPUState *cs, uint64_t desc, uint64_t val)
 {
     CPUARMState *env = arm_env(cs);
-    int sz = FPD_SZ(desc);
     uint64_t r;
     FPSt st;
 
     fpst_init(&st, env, 0);
-    r = fp_fromint(&st, sz, val, FPD_OP(desc) == FOP_SCVTF,
+    r = fp_fromint(&st, FPD_SZ(desc), val, FPD_OP(desc) == FOP_SCVTF,
                    FPD_INT64(desc) ? 64 : 32, FPD_FBITS(desc));
-    put_elems(env, FPD_RD(desc), &r, 1, sz);
     fpst_done(&st, env);
+    return r;
 }
-DEF_HELPER(a64_fp_fromint, TCG_CALL_NO_RWG, 3, false);
+DEF_HELPER(a64_fp_fromint, TCG_CALL_NO_RWG, 3, true);
+
+/*
+ * Scalar arithmetic with operands and result as values (the translator
+ * loads element 0 and writes the result with the upper bits cleared):
+ * the common instructions skip the descriptor walk of helper_a64_fp_vec.
+ */
+#define FP_SCALAR2(name, fop, sz)                                       \
+    uint64_t helper_a64_##name(CPUState *cs, uint64_t a, uint64_t b)    \
+    {                                                                   \
+        CPUARMState *env = arm_env(cs);                                 \
+        FPSt st;                                                        \
+        uint64_t r;                                                     \
+                                                                        \
+        if (fast_arith(fast_env(env), host_of[fop], sz, a, b, 0, &r)) { \
+            return r;                                                   \
+        }                                                               \
+        fpst_init(&st, env, 0);                                         \
+        r = fp_binop(&st, fop, sz, a, b);                               \
+        fpst_done(&st, env);                                            \
+        return r;                                                       \
+    }                                                                   \
+    DEF_HELPER(a64_##name, TCG_CALL_NO_RWG, 3, true);
+
+FP_SCALAR2(fadd_s, FOP_ADD, FSZ_S)
+FP_SCALAR2(fadd_d, FOP_ADD, FSZ_D)
+FP_SCALAR2(fsub_s, FOP_SUB, FSZ_S)
+FP_SCALAR2(fsub_d, FOP_SUB, FSZ_D)
+FP_SCALAR2(fmul_s, FOP_MUL, FSZ_S)
+FP_SCALAR2(fmul_d, FOP_MUL, FSZ_D)
+FP_SCALAR2(fdiv_s, FOP_DIV, FSZ_S)
+FP_SCALAR2(fdiv_d, FOP_DIV, FSZ_D)
+
+#define FP_SCALAR_SQRT_FMA(sfx, sz)                                     \
+    uint64_t helper_a64_fsqrt_##sfx(CPUState *cs, uint64_t a)           \
+    {                                                                   \
+        CPUARMState *env = arm_env(cs);                                 \
+        FPSt st;                                                        \
+        uint64_t r;                                                     \
+                                                                        \
+        if (fast_arith(fast_env(env), H_SQRT, sz, a, 0, 0, &r)) {       \
+            return r;                                                   \
+        }                                                               \
+        fpst_init(&st, env, 0);                                         \
+        r = fp_unop(&st, FOP_SQRT, sz, a, 0);                           \
+        fpst_done(&st, env);                                            \
+        return r;                                                       \
+    }                                                                   \
+    DEF_HELPER(a64_fsqrt_##sfx, TCG_CALL_NO_RWG, 2, true);              \
+                                                                        \
+    /* n * m + a, one rounding; FMSUB etc. negate n or a beforehand */  \
+    uint64_t helper_a64_fmadd_##sfx(CPUState *cs, uint64_t n,           \
+                                    uint64_t m, uint64_t a)             \
+    {                                                                   \
+        CPUARMState *env = arm_env(cs);                                 \
+        FPSt st;                                                        \
+        uint64_t r;                                                     \
+                                                                        \
+        if (fast_arith(fast_env(env), H_FMA, sz, n, m, a, &r)) {        \
+            return r;                                                   \
+        }                                                               \
+        fpst_init(&st, env, 0);                                         \
+        r = fp_muladd(&st, sz, n, m, a);                                \
+        fpst_done(&st, env);                                            \
+        return r;                                                       \
+    }                                                                   \
+    DEF_HELPER(a64_fmadd_##sfx, TCG_CALL_NO_RWG, 4, true);
+
+FP_SCALAR_SQRT_FMA(s, FSZ_S)
+FP_SCALAR_SQRT_FMA(d, FSZ_D)
