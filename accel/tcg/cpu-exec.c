@@ -109,7 +109,7 @@ static TranslationBlock *tb_find(CPUState *cpu, TranslationBlock *last_tb,
 
     cpu->ops->get_tb_state(cpu, &pc, &flags);
     h = tb_jmp_cache_hash(pc);
-    tb = cpu->tb_jmp_cache[h];
+    tb = tb_jmp_cache_get(cpu, h);
     if (!tb || tb->pc != pc || tb->flags != flags || tb->invalid ||
         (cpu->singlestep && tb->icount > 1)) {
         int mmu_idx = cpu_fetch_mmu_index(cpu, flags);
@@ -126,7 +126,7 @@ static TranslationBlock *tb_find(CPUState *cpu, TranslationBlock *last_tb,
         if (flushes != tb_flush_count) {
             last_tb = NULL;     /* the buffer was emptied under us */
         }
-        __atomic_store_n(&cpu->tb_jmp_cache[h], tb, __ATOMIC_RELAXED);
+        tb_jmp_cache_set(cpu, h, tb);
     }
     if (last_tb && !cpu->singlestep) {
         tb_add_jump(last_tb, tb_exit, tb);

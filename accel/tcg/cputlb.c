@@ -146,6 +146,39 @@ void tlb_flush_page(CPUState *cpu, vaddr va)
     tb_jmp_cache_clear_page(cpu, va);
 }
 
+static void tlb_drop_nonglobal(CPUState *cpu)
+{
+    AccelCPUState *acs = accel_cpu_state(cpu);
+
+    for (int i = 0; i < NB_MMU_MODES; i++) {
+        if (!(acs->used_mmu_mask & (1u << i))) {
+            continue;
+        }
+        for (int j = 0; j < CPU_TLB_SIZE; j++) {
+            if (cpu->tlb.full[i][j].prot & PAGE_NONGLOBAL) {
+                memset(&cpu->tlb.table[i][j], 0xff, sizeof(CPUTLBEntry));
+                cpu->tlb.full[i][j].prot = 0;
+            }
+        }
+    }
+}
+
+void tlb_switch_asid(CPUState *cpu, uint16_t asid)
+{
+    if (!accel_on_vcpu_thread()) {
+        tlb_flush(cpu);
+        tb_jmp_cache_set_asid(cpu, asid);
+        return;
+    }
+    tlb_drop_nonglobal(cpu);
+    tb_jmp_cache_set_asid(cpu, asid);
+}
+
+bool tlb_code_nonglobal(CPUState *cpu, vaddr va, int mmu_idx)
+{
+    return cpu->tlb.full[mmu_idx][tlb_index(va)].prot & PAGE_NONGLOBAL;
+}
+
 /* Remember a large page so that flushing any part of it flushes all. */
 static void tlb_add_large_page(CPUState *cpu, int mmu_idx, vaddr va,
                                uint64_t size)

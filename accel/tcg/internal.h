@@ -34,6 +34,25 @@ static inline unsigned tb_jmp_cache_hash(vaddr pc)
     return tb_jmp_cache_hash_page(pc) | off;
 }
 
+/* The cached TB for hash h, or NULL if none or of an older address space. */
+static inline TranslationBlock *tb_jmp_cache_get(CPUState *cpu, unsigned h)
+{
+    TBJmpCacheEntry *e = &cpu->tb_jmp_cache[h];
+    TranslationBlock *tb = __atomic_load_n(&e->tb, __ATOMIC_RELAXED);
+
+    if (tb && tb->nonglobal && e->gen != cpu->tb_jmp_gen) {
+        return NULL;
+    }
+    return tb;
+}
+
+static inline void tb_jmp_cache_set(CPUState *cpu, unsigned h,
+                                    TranslationBlock *tb)
+{
+    cpu->tb_jmp_cache[h].gen = cpu->tb_jmp_gen;
+    __atomic_store_n(&cpu->tb_jmp_cache[h].tb, tb, __ATOMIC_RELAXED);
+}
+
 /* ---- per-CPU engine state kept outside CPUState ---- */
 #define ACCEL_MAX_CPUS 256
 
@@ -74,6 +93,7 @@ void tb_add_jump(TranslationBlock *last_tb, int n, TranslationBlock *tb);
 /* Drop the jump cache entries of one page (and the page before it). */
 void tb_jmp_cache_clear_page(CPUState *cpu, vaddr va);
 void tb_jmp_cache_clear(CPUState *cpu);
+void tb_jmp_cache_set_asid(CPUState *cpu, uint16_t asid);
 /* Count of tb_flush() calls, to notice a flush behind one's back. */
 extern volatile unsigned tb_flush_count;
 /* A tb_flush was requested outside the vCPU loop. */

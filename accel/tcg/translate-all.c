@@ -271,7 +271,7 @@ static void tb_jmp_cache_clear_group(CPUState *cpu, vaddr va)
     unsigned i;
 
     for (i = 0; i < (1u << TB_JMP_ADDR_BITS); i++) {
-        __atomic_store_n(&cpu->tb_jmp_cache[base + i], NULL,
+        __atomic_store_n(&cpu->tb_jmp_cache[base + i].tb, NULL,
                          __ATOMIC_RELAXED);
     }
 }
@@ -284,6 +284,12 @@ void tb_jmp_cache_clear_page(CPUState *cpu, vaddr va)
     /* A TB starting on the previous page may extend into this one. */
     tb_jmp_cache_clear_group(cpu, va - TARGET_PAGE_SIZE);
     tb_jmp_cache_clear_group(cpu, va);
+}
+
+/* Entries of TBs on non-global pages count only under their ASID. */
+void tb_jmp_cache_set_asid(CPUState *cpu, uint16_t asid)
+{
+    cpu->tb_jmp_gen = asid;
 }
 
 /* ---- chaining (tb_lock held unless noted) ---- */
@@ -378,8 +384,9 @@ static void tb_phys_invalidate(TranslationBlock *tb, hwaddr cur_page)
             continue;
         }
         h = tb_jmp_cache_hash(tb->pc);
-        if (cpu->tb_jmp_cache[h] == tb) {
-            __atomic_store_n(&cpu->tb_jmp_cache[h], NULL, __ATOMIC_RELAXED);
+        if (cpu->tb_jmp_cache[h].tb == tb) {
+            __atomic_store_n(&cpu->tb_jmp_cache[h].tb, NULL,
+                             __ATOMIC_RELAXED);
         }
     }
 

@@ -58,7 +58,7 @@ void *helper_lookup_tb_ptr(CPUState *cpu)
     }
     cpu->ops->get_tb_state(cpu, &pc, &flags);
     h = tb_jmp_cache_hash(pc);
-    tb = __atomic_load_n(&cpu->tb_jmp_cache[h], __ATOMIC_RELAXED);
+    tb = tb_jmp_cache_get(cpu, h);
     if (!tb || tb->pc != pc || tb->flags != flags || tb->invalid) {
         int mmu_idx = cpu_fetch_mmu_index(cpu, flags);
         hwaddr phys = get_page_addr_code_probe(cpu, pc, mmu_idx);
@@ -69,7 +69,7 @@ void *helper_lookup_tb_ptr(CPUState *cpu)
         if (!tb) {
             return tcg_code_gen_epilogue;
         }
-        __atomic_store_n(&cpu->tb_jmp_cache[h], tb, __ATOMIC_RELAXED);
+        tb_jmp_cache_set(cpu, h, tb);
     }
     if (log_in_dfilter(tb->pc)) {
         log_mask_printf(LOG_EXEC, "Trace %d: %p [%016" PRIx64 "/%" PRIx64
@@ -104,6 +104,9 @@ static uint64_t translator_ld_page(CPUState *cpu, TranslationBlock *tb,
     hwaddr phys;
 
     phys = get_page_addr_code_hostp(cpu, pc, mmu_idx, &host);
+    if (tlb_code_nonglobal(cpu, pc, mmu_idx)) {
+        tb->nonglobal = true;
+    }
     if (((pc ^ tb->pc) & TARGET_PAGE_MASK) != 0) {
         hwaddr page = phys & TARGET_PAGE_MASK;
         if (tb->phys_page2 == (hwaddr)-1) {

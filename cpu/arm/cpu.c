@@ -1007,6 +1007,16 @@ static bool arm_fp_enabled(CPUARMState *env)
     return fpen == 3 || (fpen == 1 && env->el == 1);
 }
 
+/* The EL1&0 ASID: in TTBR1 or TTBR0 by TCR.A1, 8 or 16 bits by TCR.AS. */
+static uint16_t arm_current_asid(CPUARMState *env)
+{
+    uint64_t ttbr = (env->tcr_el1 >> 22) & 1 ? env->ttbr1_el1
+                                              : env->ttbr0_el1;
+
+    return (uint16_t)(ttbr >> 48) &
+           ((env->tcr_el1 >> 36) & 1 ? 0xffff : 0xff);
+}
+
 static int sysreg_store(CPUARMState *env, uint64_t *p, uint32_t key,
                         uint64_t val)
 {
@@ -1017,10 +1027,17 @@ static int sysreg_store(CPUARMState *env, uint64_t *p, uint32_t key,
         return ACC_OK;
     }
     *p = val;
-    /* Translation regime changed: mmu.c relies on this flush. */
-    if (key == SR_SCTLR || key == SR_TTBR0 || key == SR_TTBR1 ||
-        key == SR_TCR) {
+    /*
+     * Translation regime changed: mmu.c relies on these flushes.  A new
+     * table base or ASID keeps the global entries (as a TLB tagged by
+     * ASID would) and the jump-cache entries of the new ASID's TBs.
+     */
+    if (key == SR_SCTLR || key == SR_TCR) {
         tlb_flush(arm_env_cpu(env));
+    }
+    if (key == SR_SCTLR || key == SR_TCR || key == SR_TTBR0 ||
+        key == SR_TTBR1) {
+        tlb_switch_asid(arm_env_cpu(env), arm_current_asid(env));
     }
     return ACC_OK;
 }

@@ -7,9 +7,11 @@
 
 /*
  * MMU indexes: mmu_idx == PSTATE.EL (0 or 1).  Everything else the walk
- * depends on (SCTLR_EL1.M, TTBRn incl. ASID, TCR_EL1) flushes the whole
- * TLB when written, so neither ASID nor MMU state is in the TB flags: TBs
- * are keyed by physical PC and EL.
+ * depends on flushes when written: SCTLR_EL1.M and TCR_EL1 the whole TLB,
+ * TTBRn (base or ASID) the non-global (nG) entries only -- global ones
+ * match every ASID, and a guest that changes their tables must TLBI, as
+ * on hardware.  So neither ASID nor MMU state is in the TB flags: TBs are
+ * keyed by physical PC and EL.
  */
 
 /* Fault status codes, ESR_ELx.ISS DFSC/IFSC (D17.2.37); + level. */
@@ -155,6 +157,10 @@ static bool arm_walk(CPUARMState *env, uint64_t va, MMUAccessType type,
     /* SCTLR_EL1.WXN: writable memory is never executable (D8.4.1.3). */
     if ((env->sctlr_el1 & SCTLR_WXN) && (prot & PAGE_WRITE)) {
         prot &= ~PAGE_EXEC;
+    }
+    /* nG (bit 11): the entry belongs to the current ASID (D8.7.5). */
+    if (desc & (1ULL << 11)) {
+        prot |= PAGE_NONGLOBAL;
     }
     w->prot = prot;
     w->attr_idx = (int)((desc >> 2) & 7);

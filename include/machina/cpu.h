@@ -41,6 +41,11 @@ typedef enum MMUAccessType {
 #define TLB_FLAGS_MASK   (TLB_INVALID_MASK | TLB_MMIO | TLB_NOTDIRTY | \
                           TLB_WATCHPOINT)
 
+typedef struct TBJmpCacheEntry {
+    TranslationBlock *tb;
+    uint32_t gen;               /* tb_jmp_gen when the entry was made */
+} TBJmpCacheEntry;
+
 typedef struct CPUTLBEntry {
     uint64_t addr_read;         /* page vaddr | flags, or -1 */
     uint64_t addr_write;
@@ -54,7 +59,11 @@ typedef struct CPUTLBEntryFull {
     int prot;                   /* PAGE_READ | PAGE_WRITE | PAGE_EXEC */
 } CPUTLBEntryFull;
 
-enum { PAGE_READ = 1, PAGE_WRITE = 2, PAGE_EXEC = 4 };
+/*
+ * PAGE_NONGLOBAL: the translation belongs to the current address space
+ * (Arm nG, RISC-V PTEs without G) and is dropped by tlb_switch_asid().
+ */
+enum { PAGE_READ = 1, PAGE_WRITE = 2, PAGE_EXEC = 4, PAGE_NONGLOBAL = 8 };
 
 typedef struct CPUTLB {
     CPUTLBEntry table[NB_MMU_MODES][CPU_TLB_SIZE];
@@ -156,8 +165,13 @@ struct CPUState {
     uint64_t singlestep;        /* gdb single step */
     sigjmp_buf jmp_env;         /* exceptions from helpers land here */
     uintptr_t mem_io_pc;
-    /* Jump cache: hash(pc) -> TB, per CPU. */
-    TranslationBlock **tb_jmp_cache;
+    /*
+     * Jump cache: hash(pc) -> TB, per CPU.  An entry for a TB on a
+     * non-global page is valid only under the ASID it was made under
+     * (tlb_switch_asid()).
+     */
+    TBJmpCacheEntry *tb_jmp_cache;
+    uint32_t tb_jmp_gen;        /* the current ASID */
     pthread_t thread;
     CPUState *next;
     /*

@@ -40,6 +40,7 @@ struct TranslationBlock {
     struct TranslationBlock *hash_next;
     struct TranslationBlock *page_next[2];
     bool invalid;
+    bool nonglobal;             /* a code page is PAGE_NONGLOBAL */
 };
 
 /*
@@ -88,6 +89,17 @@ void tlb_set_page(CPUState *cpu, vaddr va, hwaddr pa, int prot,
                   int mmu_idx, uint64_t size);
 void tlb_flush(CPUState *cpu);
 void tlb_flush_page(CPUState *cpu, vaddr va);
+/*
+ * The address space changed (page table base or ASID; asid is the current
+ * one): drop the TLB entries filled with PAGE_NONGLOBAL -- the TLB holds
+ * one address space -- and keep the global ones.  Jump-cache entries of
+ * TBs on non-global pages count only under the ASID they were made
+ * under, so those of asid are valid again: a guest that changes an
+ * ASID's mappings must TLBI, which clears them.
+ */
+void tlb_switch_asid(CPUState *cpu, uint16_t asid);
+/* Was the code page at va (just filled for mmu_idx) non-global? */
+bool tlb_code_nonglobal(CPUState *cpu, vaddr va, int mmu_idx);
 void tlb_flush_all_cpus(void);
 
 /*
