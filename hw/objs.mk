@@ -13,6 +13,7 @@ obj-y += hw/virtio/virtio-rng.o
 obj-y += hw/virtio/virtio-pci.o
 obj-y += hw/virtio/virtio-net.o
 obj-y += hw/virtio/virtio-console.o
+obj-y += hw/virtio/virtio-input.o
 obj-y += hw/pci/pci.o
 obj-y += hw/pci-host/gpex.o
 obj-y += hw/net/e1000.o

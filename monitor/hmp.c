@@ -54,7 +54,8 @@ static const char hmp_help_text[] =
     "quit|q -- quit the emulator\n"
     "screendump [-f png|ppm] filename [console] -- save the screen "
     "(format from -f, else .ppm or PNG)\n"
-    "sendkey keys -- send keys (no keyboard device yet)\n"
+    "sendkey keys [hold_ms] -- send keys to the VM (e.g. 'sendkey "
+    "ctrl-alt-f1', default hold time=100 ms)\n"
     "stop -- stop emulation\n"
     "system_powerdown -- send system power down event\n"
     "system_reset -- reset the system\n"
@@ -495,6 +496,70 @@ static void hmp_screendump(const char *args, FILE *out)
     }
 }
 
+/*
+ * sendkey KEYS [HOLD_MS]: KEYS is key names (QEMU qcodes) or XT scancode
+ * numbers joined by '-', pressed in order and released in reverse.
+ */
+static void hmp_sendkey(const char *args, FILE *out)
+{
+    char keys[256], hold[32] = "";
+    int qcodes[INPUT_SENDKEY_MAX], n = 0;
+    long hold_ms = 100;
+    char *p, *tok, *save = NULL;
+
+    if (sscanf(args, "%255s %31s", keys, hold) < 1) {
+        fprintf(out, "sendkey: string expected\n");
+        fprintf(out, "Try \"help sendkey\" for more information\n");
+        return;
+    }
+    if (*hold) {
+        char *end;
+
+        hold_ms = strtol(hold, &end, 0);
+        if (*end || hold_ms < 0) {
+            fprintf(out, "invalid char '%c' in expression\n",
+                    *end ? *end : '-');
+            fprintf(out, "Try \"help sendkey\" for more information\n");
+            return;
+        }
+    }
+    /* A trailing or doubled '-' is an empty key name, as QEMU reports. */
+    for (p = keys; ; p = NULL) {
+        int q = -1;
+
+        tok = strtok_r(p, "-", &save);
+        if (!tok) {
+            break;
+        }
+        if (isdigit((unsigned char)tok[0])) {
+            char *end;
+            unsigned long num = strtoul(tok, &end, 0);
+
+            if (!*end && tok[1] && (tok[1] == 'x' || tok[1] == 'X')) {
+                q = input_qcode_from_number(num);
+            }
+        }
+        if (q < 0) {
+            q = input_qcode_from_name(tok);
+        }
+        if (q < 0) {
+            fprintf(out, "invalid parameter: %s\n", tok);
+            return;
+        }
+        if (n == INPUT_SENDKEY_MAX) {
+            fprintf(out, "too many keys\n");
+            return;
+        }
+        qcodes[n++] = q;
+    }
+    if (keys[strlen(keys) - 1] == '-' || strstr(keys, "--") ||
+        keys[0] == '-') {
+        fprintf(out, "invalid parameter: \n");
+        return;
+    }
+    input_send_keys(qcodes, n, (int)MIN(hold_ms, 60000L));
+}
+
 void hmp_handle_command(const char *line, FILE *out)
 {
     char cmd[32];
@@ -564,7 +629,7 @@ void hmp_handle_command(const char *line, FILE *out)
     } else if (!strcmp(cmd, "screendump")) {
         hmp_screendump(args, out);
     } else if (!strcmp(cmd, "sendkey")) {
-        fprintf(out, "%s: not supported on this machine\n", cmd);
+        hmp_sendkey(args, out);
     } else {
         fprintf(out, "unknown command: '%s'\n", cmd);
     }

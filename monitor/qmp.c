@@ -269,6 +269,262 @@ json_t **err UNUSED)
     return ret ? ret : json_string("");
 }
 
+/* ---- input: send-key, input-send-event (QEMU's argument shapes) ---- */
+
+static json_t *qmp_bad_value(const char *param, const char *val)
+{
+    char msg[160];
+
+    snprintf(msg, sizeof(msg), "Parameter '%s' does not accept value '%.64s'",
+             param, val);
+    return qmp_error("GenericError", msg);
+}
+
+static json_t *qmp_missing(const char *param)
+{
+    char msg[128];
+
+    snprintf(msg, sizeof(msg), "Parameter '%s' is missing", param);
+    return qmp_error("GenericError", msg);
+}
+
+static json_t *qmp_bad_type(const char *param, const char *what)
+{
+    char msg[128];
+
+    snprintf(msg, sizeof(msg), "Invalid parameter type for '%s', expected: %s",
+             param, what);
+    return qmp_error("GenericError", msg);
+}
+
+/* A KeyValue {"type": "qcode"|"number", "data": ...}; qcode or -1. */
+static int qmp_key_value(json_t *kv, const char *where, json_t **err)
+{
+    json_t *type = json_object_get(kv, "type");
+    json_t *data = json_object_get(kv, "data");
+    char param[64];
+    int q;
+
+    if (!json_is_object(kv)) {
+        *err = qmp_bad_type(where, "object");
+        return -1;
+    }
+    if (!type) {
+        snprintf(param, sizeof(param), "%s.type", where);
+        *err = qmp_missing(param);
+        return -1;
+    }
+    if (!json_is_string(type)) {
+        *err = qmp_bad_type("type", "string");
+        return -1;
+    }
+    if (!data) {
+        snprintf(param, sizeof(param), "%s.data", where);
+        *err = qmp_missing(param);
+        return -1;
+    }
+    if (!strcmp(json_string_value(type), "qcode")) {
+        if (!json_is_string(data)) {
+            *err = qmp_bad_type("data", "string");
+            return -1;
+        }
+        q = input_qcode_from_name(json_string_value(data));
+        if (q < 0) {
+            *err = qmp_bad_value("data", json_string_value(data));
+        }
+        return q;
+    }
+    if (!strcmp(json_string_value(type), "number")) {
+        if (!json_is_integer(data)) {
+            *err = qmp_bad_type("data", "integer");
+            return -1;
+        }
+        q = input_qcode_from_number(json_integer_value(data));
+        if (q < 0) {
+            *err = qmp_error("GenericError",
+                             "key number has no key on this keyboard");
+        }
+        return q;
+    }
+    *err = qmp_bad_value("type", json_string_value(type));
+    return -1;
+}
+
+static json_t *qmp_cmd_send_key(QmpServer *s UNUSED, json_t *args,
+                                json_t **err)
+{
+    json_t *keys = json_object_get(args, "keys");
+    json_t *hold = json_object_get(args, "hold-time");
+    int qcodes[INPUT_SENDKEY_MAX];
+    int64_t hold_ms = 100;
+    size_t i;
+    json_t *kv;
+
+    if (!keys) {
+        *err = qmp_missing("keys");
+        return NULL;
+    }
+    if (!json_is_array(keys)) {
+        *err = qmp_bad_type("keys", "array");
+        return NULL;
+    }
+    if (hold) {
+        if (!json_is_integer(hold)) {
+            *err = qmp_bad_type("hold-time", "integer");
+            return NULL;
+        }
+        hold_ms = json_integer_value(hold);
+    }
+    if (json_array_size(keys) > INPUT_SENDKEY_MAX) {
+        *err = qmp_error("GenericError", "send-key: too many keys");
+        return NULL;
+    }
+    json_array_foreach(keys, i, kv) {
+        char where[32];
+
+        snprintf(where, sizeof(where), "keys[%zu]", i);
+        qcodes[i] = qmp_key_value(kv, where, err);
+        if (qcodes[i] < 0) {
+            return NULL;
+        }
+    }
+    input_send_keys(qcodes, json_array_size(keys),
+                    (int)MAX(0, MIN(hold_ms, 60000)));
+    return json_object();
+}
+
+/*
+ * One InputEvent {"type": "key"|"btn"|"rel"|"abs", "data": {...}} into
+ * ev; checked completely before anything is sent.
+ */
+static bool qmp_input_event(json_t *e, size_t idx, InputEvent *ev,
+                            json_t **err)
+{
+    json_t *type = json_object_get(e, "type");
+    json_t *data = json_object_get(e, "data");
+    char param[64];
+    const char *t;
+
+    if (!json_is_object(e)) {
+        *err = qmp_bad_type("events", "object");
+        return false;
+    }
+    if (!json_is_string(type)) {
+        snprintf(param, sizeof(param), "events[%zu].type", idx);
+        *err = type ? qmp_bad_type("type", "string") : qmp_missing(param);
+        return false;
+    }
+    t = json_string_value(type);
+    if (strcmp(t, "key") && strcmp(t, "btn") && strcmp(t, "rel") &&
+        strcmp(t, "abs")) {
+        *err = qmp_bad_value("type", t);
+        return false;
+    }
+    if (!json_is_object(data)) {
+        snprintf(param, sizeof(param), "events[%zu].data", idx);
+        *err = data ? qmp_bad_type("data", "object") : qmp_missing(param);
+        return false;
+    }
+    if (!strcmp(t, "key") || !strcmp(t, "btn")) {
+        json_t *down = json_object_get(data, "down");
+        const char *what = t[0] == 'k' ? "key" : "button";
+        json_t *v = json_object_get(data, what);
+
+        if (!json_is_boolean(down)) {
+            snprintf(param, sizeof(param), "events[%zu].data.down", idx);
+            *err = down ? qmp_bad_type("down", "boolean") :
+                   qmp_missing(param);
+            return false;
+        }
+        if (!v) {
+            snprintf(param, sizeof(param), "events[%zu].data.%s", idx,
+                     what);
+            *err = qmp_missing(param);
+            return false;
+        }
+        if (t[0] == 'k') {
+            snprintf(param, sizeof(param), "events[%zu].data.key", idx);
+            ev->kind = INPUT_EVENT_KEY;
+            ev->u.key.qcode = qmp_key_value(v, param, err);
+            ev->u.key.down = json_is_true(down);
+            return ev->u.key.qcode >= 0;
+        }
+        if (!json_is_string(v)) {
+            *err = qmp_bad_type("button", "string");
+            return false;
+        }
+        ev->kind = INPUT_EVENT_BTN;
+        ev->u.btn.down = json_is_true(down);
+        if (input_button_from_name(json_string_value(v)) < 0) {
+            *err = qmp_bad_value("button", json_string_value(v));
+            return false;
+        }
+        ev->u.btn.button = input_button_from_name(json_string_value(v));
+        return true;
+    } else {
+        json_t *axis = json_object_get(data, "axis");
+        json_t *value = json_object_get(data, "value");
+
+        if (!json_is_string(axis)) {
+            snprintf(param, sizeof(param), "events[%zu].data.axis", idx);
+            *err = axis ? qmp_bad_type("axis", "string") : qmp_missing(param);
+            return false;
+        }
+        if (input_axis_from_name(json_string_value(axis)) < 0) {
+            *err = qmp_bad_value("axis", json_string_value(axis));
+            return false;
+        }
+        if (!json_is_integer(value)) {
+            snprintf(param, sizeof(param), "events[%zu].data.value", idx);
+            *err = value ? qmp_bad_type("value", "integer") :
+                   qmp_missing(param);
+            return false;
+        }
+        ev->kind = t[0] == 'r' ? INPUT_EVENT_REL : INPUT_EVENT_ABS;
+        ev->u.move.axis = input_axis_from_name(json_string_value(axis));
+        ev->u.move.value = json_integer_value(value);
+        return true;
+    }
+}
+
+static json_t *qmp_cmd_input_send_event(QmpServer *s UNUSED, json_t *args,
+                                        json_t **err)
+{
+    json_t *events = json_object_get(args, "events");
+    json_t *e;
+    InputEvent *evs;
+    size_t i, n;
+
+    if (!events) {
+        *err = qmp_missing("events");
+        return NULL;
+    }
+    if (!json_is_array(events)) {
+        *err = qmp_bad_type("events", "array");
+        return NULL;
+    }
+    n = json_array_size(events);
+    evs = mc_malloc0(sizeof(*evs) * (n ? n : 1));
+    json_array_foreach(events, i, e) {
+        if (!qmp_input_event(e, i, &evs[i], err)) {
+            free(evs);
+            return NULL;
+        }
+    }
+    /* As QEMU: arguments are checked first, then a stopped VM refuses. */
+    if (!runstate_is_running()) {
+        free(evs);
+        *err = qmp_error("GenericError", "VM not running");
+        return NULL;
+    }
+    for (i = 0; i < n; i++) {
+        input_event_send(&evs[i]);
+    }
+    input_event_sync();
+    free(evs);
+    return json_object();
+}
+
 static json_t *qmp_cmd_query_commands(QmpServer *s UNUSED,
                                       json_t *args UNUSED,
         json_t **err UNUSED);
@@ -294,6 +550,10 @@ static const struct {
                              NULL } },
     { "human-monitor-command", qmp_cmd_hmp,
       (const char *const[]){ "command-line", "cpu-index", NULL } },
+    { "send-key", qmp_cmd_send_key,
+      (const char *const[]){ "keys", "hold-time", NULL } },
+    { "input-send-event", qmp_cmd_input_send_event,
+      (const char *const[]){ "device", "head", "events", NULL } },
 };
 
 static json_t *qmp_cmd_query_commands(QmpServer *s UNUSED,

@@ -295,17 +295,3 @@ void unregister_displaychangelistener(DisplayChangeListener *dcl)
         timer_del(&refresh_timer);
     }
 }
-
-/* ---- input (no guest input devices yet: log what arrives) ---- */
-
-void ui_input_key(uint32_t keysym, bool down)
-{
-    log_unimp("ui: key 0x%x %s (no keyboard device)\n", keysym,
-              down ? "down" : "up");
-}
-
-void ui_input_pointer(int x, int y, unsigned buttons)
-{
-    log_unimp("ui: pointer %d,%d buttons 0x%x (no pointer device)\n", x, y,
-              buttons);
-}

@@ -23,6 +23,7 @@ static struct {
     bool switched;              /* surface replaced: new texture */
     int dx1, dy1, dx2, dy2;     /* changed area not uploaded yet */
     bool present;               /* texture changed since last frame */
+    unsigned buttons;           /* input_pointer_event mask held now */
 } sdl;
 
 /*
@@ -95,22 +96,49 @@ static unsigned sdl_buttons(uint32_t state)
 
 static void sdl_handle_event(const SDL_Event *ev)
 {
+    int x, y;
+
     switch (ev->type) {
     case SDL_QUIT:
         request_shutdown(SHUTDOWN_HOST_QUIT, 0);
         break;
     case SDL_KEYDOWN:
     case SDL_KEYUP:
-        ui_input_key(ev->key.keysym.sym, ev->type == SDL_KEYDOWN);
+        /* Scancodes name the physical key, whatever the host layout. */
+        if (!ev->key.repeat) {
+            input_sdl_key_event(ev->key.keysym.scancode,
+                                ev->type == SDL_KEYDOWN);
+        }
         break;
     case SDL_MOUSEMOTION:
-        ui_input_pointer(ev->motion.x, ev->motion.y,
-                         sdl_buttons(ev->motion.state));
+        sdl.buttons = sdl_buttons(ev->motion.state);
+        input_pointer_event(ev->motion.x, ev->motion.y, sdl.buttons);
         break;
     case SDL_MOUSEBUTTONDOWN:
-    case SDL_MOUSEBUTTONUP:
-        ui_input_pointer(ev->button.x, ev->button.y,
-                         sdl_buttons(SDL_GetMouseState(NULL, NULL)));
+    case SDL_MOUSEBUTTONUP: {
+        /*
+         * From the event, not SDL_GetMouseState: a press and release
+         * pumped together would otherwise both see the final state.
+         */
+        unsigned bit = sdl_buttons(SDL_BUTTON(ev->button.button));
+
+        if (ev->type == SDL_MOUSEBUTTONDOWN) {
+            sdl.buttons |= bit;
+        } else {
+            sdl.buttons &= ~bit;
+        }
+        input_pointer_event(ev->button.x, ev->button.y, sdl.buttons);
+        break;
+    }
+    case SDL_MOUSEWHEEL:
+        /* A wheel notch is a press and release, as in VNC's mask. */
+        if (ev->wheel.y) {
+            unsigned w = ev->wheel.y > 0 ? 8 : 16;
+
+            SDL_GetMouseState(&x, &y);
+            input_pointer_event(x, y, sdl.buttons | w);
+            input_pointer_event(x, y, sdl.buttons);
+        }
         break;
     case SDL_WINDOWEVENT:
         /* Shown, exposed, resized: what was drawn before may be lost. */

@@ -594,13 +594,13 @@ static size_t vnc_message(VncClient *c, const uint8_t *p, size_t len)
         if (len < 8) {
             return 0;
         }
-        ui_input_key(rd32(p + 4), p[1] != 0);
+        input_keysym_event(rd32(p + 4), p[1] != 0);
         return 8;
     case C_POINTER_EVENT:
         if (len < 6) {
             return 0;
         }
-        ui_input_pointer(rd16(p + 2), rd16(p + 4), p[1]);
+        input_pointer_event(rd16(p + 2), rd16(p + 4), p[1]);
         return 6;
     case C_CLIENT_CUT_TEXT:
         if (len < 8) {

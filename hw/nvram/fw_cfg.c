@@ -7,8 +7,10 @@
  * selection); named files live at keys 0x20.. with a directory at 0x19.
  * Every DMA address and length comes from the guest and goes through the
  * memory API's checked DMA helpers; a failure sets the descriptor's error
- * bit.  Writes through DMA are refused (error bit), as for QEMU's items
- * without a write callback.
+ * bit.  DMA writes are accepted only by files added writable
+ * (fw_cfg_add_file_callback), and only when the whole write fits inside
+ * the file from the current offset, as in QEMU; anything else sets the
+ * error bit and leaves the item unchanged.
  */
 
 #include "machina/fw_cfg.h"
@@ -30,6 +32,9 @@ typedef struct FWCfgFile {
     char name[FW_CFG_MAX_FILE_PATH];
     uint8_t *data;
     uint32_t len;
+    bool writable;
+    FWCfgWriteCallback write_cb;
+    void *opaque;
 } FWCfgFile;
 
 struct FWCfgState {
@@ -42,6 +47,9 @@ struct FWCfgState {
     uint64_t dma_addr;          /* DMA address register */
     MemoryRegion mmio;
 };
+
+/* The machine's instance (the last one created), for fw_cfg_find(). */
+static FWCfgState *fw_cfg_last;
 
 /* ---- item store ---- */
 
@@ -148,6 +156,14 @@ static void fw_cfg_rebuild_dir(FWCfgState *s)
 int fw_cfg_add_file(FWCfgState *s, const char *name, const void *data,
                     size_t len)
 {
+    return fw_cfg_add_file_callback(s, name, data, len, NULL, NULL, true);
+}
+
+int fw_cfg_add_file_callback(FWCfgState *s, const char *name,
+                             const void *data, size_t len,
+                             FWCfgWriteCallback write_cb, void *opaque,
+                             bool read_only)
+{
     int i;
 
     if (strlen(name) >= FW_CFG_MAX_FILE_PATH || len > UINT32_MAX) {
@@ -178,8 +194,25 @@ store:
         memcpy(s->files[i].data, data, len);
     }
     s->files[i].len = (uint32_t)len;
+    s->files[i].writable = !read_only;
+    s->files[i].write_cb = write_cb;
+    s->files[i].opaque = opaque;
     fw_cfg_rebuild_dir(s);
     return 0;
+}
+
+const uint8_t *fw_cfg_file_data(FWCfgState *s, const char *name,
+                                uint32_t *len)
+{
+    for (int i = 0; i < s->nr_files; i++) {
+        if (!strcmp(s->files[i].name, name)) {
+            if (len) {
+                *len = s->files[i].len;
+            }
+            return s->files[i].data;
+        }
+    }
+    return NULL;
 }
 
 FWCfgState *fw_cfg_new(AddressSpace *dma_as)
@@ -191,7 +224,13 @@ FWCfgState *fw_cfg_new(AddressSpace *dma_as)
     fw_cfg_add_i32(s, FW_CFG_ID, FW_CFG_VERSION | FW_CFG_VERSION_DMA);
     fw_cfg_rebuild_dir(s);
     fw_cfg_reset(s);
+    fw_cfg_last = s;
     return s;
+}
+
+FWCfgState *fw_cfg_find(void)
+{
+    return fw_cfg_last;
 }
 
 /* ---- core ---- */
@@ -247,6 +286,65 @@ static bool fw_cfg_dma_read_item(FWCfgState *s, hwaddr addr, uint32_t len)
     return true;
 }
 
+/* The file behind key, or NULL (numbered items are never writable). */
+static FWCfgFile *fw_cfg_key_file(FWCfgState *s, uint16_t key)
+{
+    uint16_t idx = key & (uint16_t)~FW_CFG_WRITE_CHANNEL;
+
+    if (key == FW_CFG_INVALID || idx < FW_CFG_FILE_FIRST ||
+        idx >= FW_CFG_FILE_FIRST + s->nr_files) {
+        return NULL;
+    }
+    return &s->files[idx - FW_CFG_FILE_FIRST];
+}
+
+/*
+ * Guest-to-item DMA (QEMU fw_cfg.txt "DMA interface": write).  The
+ * whole [offset, offset + len) must lie inside a writable file and the
+ * source must be readable guest memory; otherwise nothing changes.
+ */
+static bool fw_cfg_dma_write_item(FWCfgState *s, hwaddr addr, uint32_t len)
+{
+    FWCfgEntry *e = fw_cfg_entry(s, s->cur_key);
+    FWCfgFile *f = fw_cfg_key_file(s, s->cur_key);
+    uint32_t off = s->cur_offset;
+    uint8_t *buf;
+
+    if (len == 0) {
+        return true;            /* QEMU's transfer loop does nothing */
+    }
+    if (!e || !f || !f->writable) {
+        guest_error("fw_cfg: DMA write to read-only item 0x%x\n",
+                    s->cur_key);
+        return false;
+    }
+    if (off > e->len || len > e->len - off) {
+        guest_error("fw_cfg: DMA write of 0x%x bytes at offset 0x%x "
+                    "overruns '%s' (0x%x bytes)\n", len, off, f->name,
+                    e->len);
+        /* QEMU moves the offset by what fitted even on this error. */
+        s->cur_offset = off < e->len ? e->len : off;
+        return false;
+    }
+    buf = mc_malloc0(len ? len : 1);
+    if (dma_read(s->dma_as, addr, buf, len) != MEMTX_OK) {
+        guest_error("fw_cfg: DMA write source 0x%" PRIx64 "+0x%x is not "
+                    "readable\n", addr, len);
+        free(buf);
+        s->cur_offset = off + len;
+        return false;
+    }
+    /* The entry is the guest's view; the file copy survives rebuilds. */
+    memcpy(e->data + off, buf, len);
+    memcpy(f->data + off, buf, len);
+    free(buf);
+    s->cur_offset = off + len;
+    if (f->write_cb) {
+        f->write_cb(f->opaque, f->data, off, len);
+    }
+    return true;
+}
+
 static void fw_cfg_dma_skip(FWCfgState *s, uint32_t len)
 {
     FWCfgEntry *e = fw_cfg_entry(s, s->cur_key);
@@ -277,9 +375,7 @@ void fw_cfg_dma_transfer(FWCfgState *s, hwaddr desc)
     if (control & FW_CFG_DMA_CTL_READ) {
         ok = fw_cfg_dma_read_item(s, addr, len);
     } else if (control & FW_CFG_DMA_CTL_WRITE) {
-        guest_error("fw_cfg: DMA write to read-only item 0x%x\n",
-                    s->cur_key);
-        ok = false;
+        ok = fw_cfg_dma_write_item(s, addr, len);
     } else if (control & FW_CFG_DMA_CTL_SKIP) {
         fw_cfg_dma_skip(s, len);
     }

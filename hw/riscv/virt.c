@@ -11,6 +11,7 @@
  *   0x0c000000  PLIC, 96 sources, 2 contexts (M, S) per hart
  *   0x10000000  NS16550A UART0, PLIC source 10
  *   0x10001000  8 virtio-mmio slots, 0x1000 apart, PLIC sources 1..8
+ *   0x10100000  fw_cfg, MMIO interface with DMA
  *   0x80000000  RAM
  * See docs/devel/riscv-virt.md for the boot protocol.
  */
@@ -18,6 +19,7 @@
 #include "machina/common.h"
 #include "machina/chardev.h"
 #include "machina/device.h"
+#include "machina/fw_cfg.h"
 #include "machina/irq.h"
 #include "machina/loader.h"
 #include "machina/log.h"
@@ -49,6 +51,7 @@ enum {
     VIRT_PLIC,
     VIRT_UART0,
     VIRT_VIRTIO,
+    VIRT_FW_CFG,
     VIRT_DRAM,
 };
 
@@ -64,6 +67,7 @@ static const struct {
     [VIRT_PLIC] = { 0xc000000, PLIC_SIZE(512 * 2) },
     [VIRT_UART0] = { 0x10000000, 0x100 },
     [VIRT_VIRTIO] = { 0x10001000, 0x1000 },
+    [VIRT_FW_CFG] = { 0x10100000, FW_CFG_MMIO_SIZE },
     [VIRT_DRAM] = { 0x80000000, 0 },
 };
 
@@ -114,6 +118,7 @@ typedef struct VirtState {
     SifiveTestState *test;
     GpexState *gpex;
     VirtioMmioState *virtio[VIRT_VIRTIO_COUNT];
+    FWCfgState *fw_cfg;
     hwaddr fdt_addr;
 } VirtState;
 
@@ -447,6 +452,14 @@ static void *virt_build_fdt(MachineState *ms, VirtState *s)
     FDT_CHK(fdt_property_string(fdt, "compatible", "riscv-virtio"));
     FDT_CHK(fdt_property_string(fdt, "model", "riscv-virtio,qemu"));
 
+    /* fw_cfg at the root, as QEMU 7.2 places it (before /chosen). */
+    fdt_begin_nodef(fdt, "fw-cfg@%" PRIx64, virt_memmap[VIRT_FW_CFG].base);
+    FDT_CHK(fdt_property(fdt, "dma-coherent", NULL, 0));
+    fdt_reg64(fdt, virt_memmap[VIRT_FW_CFG].base,
+              virt_memmap[VIRT_FW_CFG].size);
+    FDT_CHK(fdt_property_string(fdt, "compatible", "qemu,fw-cfg-mmio"));
+    FDT_CHK(fdt_end_node(fdt));
+
     FDT_CHK(fdt_begin_node(fdt, "chosen"));
     if (getrandom(seed, sizeof(seed), GRND_NONBLOCK) == sizeof(seed)) {
         FDT_CHK(fdt_property(fdt, "rng-seed", seed, sizeof(seed)));
@@ -647,6 +660,33 @@ static void virt_create_pcie(VirtState *s)
     }
 }
 
+/*
+ * fw_cfg with the items QEMU 7.2's riscv virt board has: NB_CPUS and its
+ * common set (UUID, BOOT_MENU, the files below), but no RAM_SIZE,
+ * MAX_CPUS or kernel items (the boot ROM and device tree pass those).
+ * NOGRAPHIC is not set (QEMU: 1 under -nographic).  ramfb adds
+ * "etc/ramfb".
+ */
+static void virt_create_fw_cfg(VirtState *s)
+{
+    FWCfgState *f = fw_cfg_new(&address_space_memory);
+    static const uint8_t uuid[16], boot_fail_wait[4] = {
+        0xff, 0xff, 0xff, 0xff      /* -1: no reboot timeout */
+    };
+
+    s->fw_cfg = f;
+    fw_cfg_mmio_map(f, system_memory, virt_memmap[VIRT_FW_CFG].base);
+    fw_cfg_add_bytes(f, FW_CFG_UUID, uuid, sizeof(uuid));
+    fw_cfg_add_i16(f, FW_CFG_BOOT_MENU, 0);
+    fw_cfg_add_i16(f, FW_CFG_NB_CPUS, (uint16_t)s->nr_harts);
+    if (fw_cfg_add_file(f, "bios-geometry", "", 0) < 0 ||
+        fw_cfg_add_file(f, "bootorder", "", 0) < 0 ||
+        fw_cfg_add_file(f, "etc/boot-fail-wait", boot_fail_wait,
+                        sizeof(boot_fail_wait)) < 0) {
+        fatal("virt: fw_cfg: cannot add the default files");
+    }
+}
+
 static void virt_create_devices(MachineState *ms, VirtState *s)
 {
     MemoryRegion *sys = system_memory;
@@ -678,6 +718,7 @@ static void virt_create_devices(MachineState *ms, VirtState *s)
                                      serial);
     virt_create_virtio(s);
     virt_create_pcie(s);
+    virt_create_fw_cfg(s);
 }
 
 static void virt_init(MachineState *ms)
@@ -816,6 +857,7 @@ static void virt_reset(MachineState *ms)
     roms_reset();
     devices_reset_all();
     gpex_reset(s->gpex);
+    fw_cfg_reset(s->fw_cfg);
     for (int i = 0; i < s->nr_harts; i++) {
         CPUState *cs = riscv_cpu_state(s->harts[i]);
 

@@ -501,6 +501,7 @@ static const struct {
     { 3, 0x078000 },            /* console: other communication */
     { 4, 0x00ff00 },            /* rng: unclassified */
     { 16, 0x038000 },           /* gpu: other display, as QEMU */
+    { 18, 0x098000 },           /* input: other input, as QEMU */
 };
 
 static int parse_pci_addr(const char *str, int *devfn)
@@ -667,3 +668,9 @@ VPCI_TYPE(vpci_serial_type, "virtio-serial-pci",
           "virtio serial/console device (PCI)", vpci_plain_props)
 VPCI_TYPE(vpci_gpu_type, "virtio-gpu-pci", "virtio GPU, 2D (PCI)",
           vpci_plain_props)
+VPCI_TYPE(vpci_keyboard_type, "virtio-keyboard-pci", "virtio keyboard (PCI)",
+          vpci_plain_props)
+VPCI_TYPE(vpci_mouse_type, "virtio-mouse-pci",
+          "virtio relative mouse (PCI)", vpci_plain_props)
+VPCI_TYPE(vpci_tablet_type, "virtio-tablet-pci",
+          "virtio absolute pointer (PCI)", vpci_plain_props)

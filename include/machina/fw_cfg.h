@@ -78,6 +78,27 @@ void fw_cfg_add_i64(FWCfgState *s, uint16_t key, uint64_t value);
 int fw_cfg_add_file(FWCfgState *s, const char *name, const void *data,
                     size_t len);
 
+/*
+ * Called after a guest DMA write stored len bytes at offset of a writable
+ * file; data is the whole file (its length never changes).
+ */
+typedef void (*FWCfgWriteCallback)(void *opaque, const uint8_t *data,
+                                   uint32_t offset, uint32_t len);
+/*
+ * fw_cfg_add_file, plus: unless read_only, the guest may overwrite the
+ * file's bytes with DMA writes that fit inside it (QEMU's
+ * fw_cfg_add_file_callback); write_cb (may be NULL) hears each one.
+ */
+int fw_cfg_add_file_callback(FWCfgState *s, const char *name,
+                             const void *data, size_t len,
+                             FWCfgWriteCallback write_cb, void *opaque,
+                             bool read_only);
+/* Current bytes of a named file (after guest writes), or NULL. */
+const uint8_t *fw_cfg_file_data(FWCfgState *s, const char *name,
+                                uint32_t *len);
+/* The machine's fw_cfg (the last one created), or NULL if it has none. */
+FWCfgState *fw_cfg_find(void);
+
 /* Core operations the transports map onto registers. */
 void fw_cfg_select(FWCfgState *s, uint16_t key);
 uint8_t fw_cfg_read_byte(FWCfgState *s);

@@ -143,9 +143,118 @@ int surface_write_png(DisplaySurface *s, FILE *f);
 int screendump(const char *path, int console, ImageFormat fmt, char *err,
                size_t errlen);
 
-/* Input from front ends (stub sink for now: logged). */
-void ui_input_key(uint32_t keysym, bool down);
-void ui_input_pointer(int x, int y, unsigned buttons);
+/*
+ * Input core (ui/input.c).  Front ends (VNC, SDL, monitor) send events;
+ * guest input devices register handlers for the kinds they accept, and
+ * each event goes to the most recently registered handler that accepts
+ * its kind (as QEMU).  Key identity is a "qcode" (QEMU's key names, see
+ * input_qcode_from_name); handlers get Linux evdev KEY_* codes through
+ * input_qcode_to_linux.  Absolute axes run 0..INPUT_ABS_MAX.
+ */
+typedef enum InputEventKind {
+    INPUT_EVENT_KEY,
+    INPUT_EVENT_BTN,
+    INPUT_EVENT_REL,
+    INPUT_EVENT_ABS,
+    INPUT_EVENT_KIND_MAX,
+} InputEventKind;
+
+#define INPUT_EVENT_MASK_KEY (1u << INPUT_EVENT_KEY)
+#define INPUT_EVENT_MASK_BTN (1u << INPUT_EVENT_BTN)
+#define INPUT_EVENT_MASK_REL (1u << INPUT_EVENT_REL)
+#define INPUT_EVENT_MASK_ABS (1u << INPUT_EVENT_ABS)
+
+/* QEMU's InputButton order (qapi/ui.json), so names match. */
+typedef enum InputButton {
+    INPUT_BUTTON_LEFT,
+    INPUT_BUTTON_MIDDLE,
+    INPUT_BUTTON_RIGHT,
+    INPUT_BUTTON_WHEEL_UP,
+    INPUT_BUTTON_WHEEL_DOWN,
+    INPUT_BUTTON_SIDE,
+    INPUT_BUTTON_EXTRA,
+    INPUT_BUTTON_WHEEL_LEFT,
+    INPUT_BUTTON_WHEEL_RIGHT,
+    INPUT_BUTTON_MAX,
+} InputButton;
+
+typedef enum InputAxis { INPUT_AXIS_X, INPUT_AXIS_Y, INPUT_AXIS_MAX } InputAxis;
+
+#define INPUT_ABS_MAX 0x7fff
+
+typedef struct InputEvent {
+    InputEventKind kind;
+    union {
+        struct { int qcode; bool down; } key;
+        struct { InputButton button; bool down; } btn;
+        struct { InputAxis axis; int64_t value; } move;   /* REL, ABS */
+    } u;
+} InputEvent;
+
+typedef struct InputHandler {
+    const char *name;
+    uint32_t mask;              /* INPUT_EVENT_MASK_* accepted */
+    void (*event)(void *opaque, const InputEvent *evt);
+    /* End of a group of events (EV_SYN); may be NULL. */
+    void (*sync)(void *opaque);
+} InputHandler;
+
+typedef struct InputHandlerState InputHandlerState;
+InputHandlerState *input_handler_register(const InputHandler *h,
+                                          void *opaque);
+void input_handler_unregister(InputHandlerState *hs);
+/* Any handler accepting one of the kinds in mask? */
+bool input_has_handler(uint32_t mask);
+
+/* Route one event (dropped, logged, if no handler takes its kind). */
+void input_event_send(const InputEvent *evt);
+/* Tell the handlers that got events since the last sync. */
+void input_event_sync(void);
+void input_send_key(int qcode, bool down);
+void input_send_btn(InputButton b, bool down);
+void input_send_move(InputEventKind kind, InputAxis axis, int64_t value);
+
+/* Key tables: qcode names, X11 keysyms, SDL (USB HID) scancodes. */
+int input_qcode_count(void);
+int input_qcode_from_name(const char *name);        /* -1 if unknown */
+const char *input_qcode_name(int qcode);
+/* Linux evdev KEY_* code of a qcode; 0 (KEY_RESERVED) if none. */
+int input_qcode_to_linux(int qcode);
+/* qcode of a Linux KEY_* code; -1 if no qcode has it. */
+int input_qcode_from_linux(int code);
+/* "number" keys (XT set 1 scancode, 0xe0 prefix as 0x80 | code). */
+int input_qcode_from_number(unsigned number);
+int input_qcode_from_keysym(uint32_t keysym);       /* -1 if unknown */
+int input_qcode_from_sdl_scancode(int scancode);    /* -1 if unknown */
+int input_button_from_name(const char *name);
+int input_axis_from_name(const char *name);
+
+/* Pixel value in [0, size) to 0..INPUT_ABS_MAX (last pixel -> max). */
+int input_scale_abs(int value, int size);
+
+/*
+ * Front end helpers.  Key by X11 keysym (VNC) or SDL scancode: looked up,
+ * sent, synced; unknown keys are logged and dropped.  Pointer at pixel
+ * (x, y) of the current console surface with a VNC-style button mask
+ * (bit 0 left, 1 middle, 2 right, 3/4 wheel up/down, 5/6 wheel
+ * left/right): absolute events if a handler takes them, else relative
+ * motion from the previous position; changed buttons become BTN events.
+ */
+void input_keysym_event(uint32_t keysym, bool down);
+void input_sdl_key_event(int scancode, bool down);
+void input_pointer_event(int x, int y, unsigned buttons);
+#define INPUT_PTR_LEFT      (1u << 0)
+#define INPUT_PTR_MIDDLE    (1u << 1)
+#define INPUT_PTR_RIGHT     (1u << 2)
+
+/*
+ * Press the qcodes in order, then release them in reverse order after
+ * hold_ms (host clock; 0: release at once).  A send-key still holding
+ * keys is finished (released) first.  Returns 0 or -1 (nkeys out of
+ * range).
+ */
+#define INPUT_SENDKEY_MAX 16
+int input_send_keys(const int *qcodes, int nkeys, int hold_ms);
 
 /* SDL2 window (ui/sdl.c); -1 with a message if SDL is missing. */
 int sdl_display_init(void);

@@ -23,3 +23,5 @@ unit-tests += test-arm-crypto
 unit-tests += test-arm-fp
 unit-tests += test-arm-devices
 unit-tests += test-ui
+unit-tests += test-input
+unit-tests += test-fw-cfg

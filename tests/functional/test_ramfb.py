@@ -1,0 +1,244 @@
+# SPDX-License-Identifier: MIT
+"""ramfb on the riscv64 and aarch64 virt boards: a bare-metal guest
+(tests/guest/<arch>/ramfb.c) finds "etc/ramfb" in fw_cfg, configures it
+with a DMA write and draws the test_display.py pattern in three pixel
+formats; every HMP screendump must match that pattern pixel for pixel
+and QEMU 7.2's screendump of the same guest.  Hostile configurations are
+logged guest errors that leave the display unchanged.  The riscv64 board's
+new fw_cfg (items, device-tree node) is compared with QEMU 7.2's."""
+
+import os
+import re
+import shutil
+import socket
+import subprocess
+
+import pytest
+
+import machina
+from test_display import Hmp, Rfb, expected_pattern, read_png, read_ppm
+
+W, H = 320, 200
+MODES = 3           # XRGB8888 (padded stride), RGB888, ARGB8888
+ARCHES = ("riscv64", "aarch64")
+QEMU_RAMFB_FAILS = "requires fw_cfg with DMA"
+
+
+def emulator(arch):
+    path = os.path.join(machina.BUILD, "machina-system-" + arch)
+    if not os.access(path, os.X_OK):
+        pytest.skip("emulator %s is not built" % path)
+    return path
+
+
+def guest_elf(arch):
+    elf = os.path.join(machina.BUILD, "tests", "guest", arch, "ramfb.elf")
+    if arch == "riscv64":
+        elf = os.path.join(machina.GUEST_DIR, "ramfb.elf")
+    if not os.path.exists(elf):
+        pytest.skip("%s not built (make guest-tests)" % elf)
+    return elf
+
+
+def qemu(arch):
+    q = shutil.which("qemu-system-" + arch)
+    if not q:
+        pytest.skip("qemu-system-%s is not installed" % arch)
+    return q
+
+
+def base_args(arch, elf):
+    if arch == "riscv64":
+        return machina.baremetal_args(elf)
+    return ["-M", "virt", "-cpu", "cortex-a57", "-m", "128M", "-nographic",
+            "-kernel", elf]
+
+
+def serial_lines(text):
+    """Guest output only: no logs, no QEMU/Machina chatter."""
+    return [l.strip() for l in text.splitlines()
+            if l.strip() and not l.startswith(("ramfb:", "fw_cfg:")) and
+            "terminating" not in l and "qemu-system" not in l]
+
+
+class RamfbVm:
+    """ramfb.elf with -device ramfb and an HMP socket."""
+
+    def __init__(self, binary, arch, elf, tmp, extra=()):
+        self.hmp_path = os.path.join(tmp, "hmp.sock")
+        args = base_args(arch, elf) + [
+            "-device", "ramfb",
+            "-monitor", "unix:%s,server=on,wait=off" % self.hmp_path]
+        self.vm = machina.Vm(args + list(extra), binary=binary)
+        self.hmp = None
+        self.vm.wait_for(r"READY 0\r?\n", timeout=60)
+        self.hmp = Hmp(self.hmp_path)
+
+    def screendump(self, path):
+        out = self.hmp.cmd("screendump %s" % path)
+        assert "screendump:" not in out and "rror" not in out, out
+        return path
+
+    def frames(self, tmp):
+        """PPM screendumps of every mode, then 'q'; returns the list."""
+        shots = []
+        for m in range(MODES):
+            if m:
+                self.vm.send("n")
+                self.vm.wait_for(r"READY %d\r?\n" % m, timeout=30)
+            shots.append(read_ppm(self.screendump(
+                os.path.join(tmp, "mode%d.ppm" % m))))
+        self.vm.send("q")
+        assert self.vm.wait_exit(20) == 0
+        return shots
+
+    def close(self):
+        if self.hmp:
+            self.hmp.sock.close()
+        self.vm.kill()
+
+
+@pytest.mark.parametrize("arch", ARCHES)
+def test_ramfb_pattern_screendump(arch, tmp_path):
+    emu, elf = emulator(arch), guest_elf(arch)
+    g = RamfbVm(emu, arch, elf, str(tmp_path), ["-d", "guest_errors"])
+    try:
+        # Mode 0 after the hostile configurations: still the pattern.
+        w, h, png = read_png(g.screendump(str(tmp_path / "s.png")))
+        assert (w, h) == (W, H)
+        assert png == expected_pattern()
+        shots = g.frames(str(tmp_path))
+        for m, (w, h, rgb) in enumerate(shots):
+            assert (w, h) == (W, H), m
+            assert rgb == expected_pattern(), "mode %d" % m
+        text = g.vm.text
+        # fw_cfg accepts the 28-byte writes; ramfb refuses and logs them.
+        for what in ("outside RAM", "past RAM end", "address wraps",
+                     "stride * height overflow", "zero size", "too wide",
+                     "bad fourcc", "XBGR8888"):
+            assert "%s: 0" % what in text, what
+        for what in ("write past the file", "write to the directory",
+                     "write to the signature"):
+            assert "%s: 1" % what in text, what
+        assert text.count("ramfb: framebuffer not inside guest RAM") == 4
+        assert text.count("ramfb: size out of range") == 2
+        assert text.count("ramfb: unsupported fourcc") == 2
+        assert "overruns 'etc/ramfb'" in text
+        assert "DMA write to read-only item 0x19" in text
+    finally:
+        g.close()
+
+
+@pytest.mark.parametrize("arch", ARCHES)
+def test_ramfb_vnc_refresh(arch, tmp_path):
+    """With a viewer, the refresh timer (not screendump) reads guest RAM."""
+    emu, elf = emulator(arch), guest_elf(arch)
+    path = str(tmp_path / "vnc.sock")
+    g = RamfbVm(emu, arch, elf, str(tmp_path), ["-vnc", "unix:" + path])
+    try:
+        c = Rfb(path, socket.AF_UNIX)
+        c.handshake()
+        c.set_encodings([0, -223])
+        c.request()
+        c.read_update()
+        # Until the first refresh the console may hold its placeholder;
+        # an incremental request is answered when the frame changes.
+        for _ in range(5):
+            if (c.w, c.h) == (W, H) and bytes(c.fb) == expected_pattern():
+                break
+            c.request(incremental=True)
+            c.read_update()
+        assert (c.w, c.h) == (W, H)
+        assert bytes(c.fb) == expected_pattern()
+        c.sock.close()
+        g.vm.send("q")
+        assert g.vm.wait_exit(20) == 0
+    finally:
+        g.close()
+
+
+@pytest.mark.differential
+@pytest.mark.parametrize("arch", ARCHES)
+def test_ramfb_matches_qemu(arch, tmp_path):
+    emu, elf, ref = emulator(arch), guest_elf(arch), qemu(arch)
+    # Stopped (-S), the monitor on stdin quits once start-up is done.
+    probe = subprocess.run([ref] + base_args(arch, elf) +
+                           ["-device", "ramfb", "-S", "-serial", "none",
+                            "-monitor", "stdio"],
+                           input=b"quit\n", capture_output=True, timeout=30)
+    if QEMU_RAMFB_FAILS.encode() in probe.stderr:
+        # QEMU 7.2's riscv virt makes its fw_cfg only after -device runs.
+        pytest.skip("QEMU 7.2 cannot run ramfb on %s virt: %s" %
+                    (arch, probe.stderr.decode().strip()))
+    results = []
+    for name, binary in (("machina", emu), ("qemu", ref)):
+        d = tmp_path / name
+        d.mkdir()
+        g = RamfbVm(binary, arch, elf, str(d))
+        try:
+            shots = g.frames(str(d))
+            results.append((serial_lines(g.vm.text), shots))
+        finally:
+            g.close()
+    assert results[0][0] == results[1][0]
+    for m in range(MODES):
+        assert results[0][1][m] == results[1][1][m], "mode %d" % m
+    assert results[1][1][0][2] == expected_pattern()
+
+
+def test_ramfb_only_once(tmp_path):
+    emu = emulator("riscv64")
+    p = subprocess.run([emu, "-M", "virt", "-bios", "none", "-nographic",
+                        "-device", "ramfb", "-device", "ramfb"],
+                       input=b"", capture_output=True, timeout=20)
+    assert p.returncode != 0
+    assert b"only one ramfb" in p.stderr
+
+
+@pytest.mark.differential
+def test_riscv_fw_cfg_items_match_qemu():
+    """Without ramfb the guest prints the items and the file directory."""
+    emu, elf, ref = emulator("riscv64"), guest_elf("riscv64"), \
+        qemu("riscv64")
+    outs = []
+    for binary in (emu, ref):
+        for smp in ("1", "3"):
+            rc, text = machina.run(base_args("riscv64", elf) +
+                                   ["-smp", smp], binary=binary, timeout=30)
+            assert rc == 0, text
+            outs.append(serial_lines(text))
+    assert outs[0] == outs[2]
+    assert outs[1] == outs[3]
+    assert "nb_cpus: 3" in outs[1]
+    assert "no etc/ramfb" in outs[0]
+
+
+def dts_nodes(binary, tmp_path, name, extra=()):
+    dtc = shutil.which("dtc")
+    if not dtc:
+        pytest.skip("dtc is not installed (device-tree-compiler)")
+    dtb = str(tmp_path / (name + ".dtb"))
+    p = subprocess.run([binary, "-M", "virt,dumpdtb=" + dtb, "-m", "256M",
+                        "-nographic"] + list(extra), input=b"",
+                       capture_output=True, timeout=30)
+    assert p.returncode == 0, p.stderr
+    out = subprocess.run([dtc, "-I", "dtb", "-O", "dts", dtb],
+                         capture_output=True, text=True)
+    assert out.returncode == 0, out.stderr
+    # top-level node name -> its text
+    return dict(re.findall(r"(?ms)^\t([\w,@.-]+) \{\n(.*?)^\t\};",
+                           out.stdout))
+
+
+@pytest.mark.differential
+def test_riscv_fw_cfg_dtb_node_matches_qemu(tmp_path):
+    ours = dts_nodes(emulator("riscv64"), tmp_path, "machina")
+    ref = dts_nodes(qemu("riscv64"), tmp_path, "qemu")
+    node = "fw-cfg@10100000"
+    assert node in ref
+    assert sorted(ours[node].split("\n")) == sorted(ref[node].split("\n"))
+    assert '"qemu,fw-cfg-mmio"' in ours[node]
+    # ramfb adds no node (as in QEMU).
+    with_ramfb = dts_nodes(emulator("riscv64"), tmp_path, "ramfb",
+                           ["-device", "ramfb"])
+    assert set(with_ramfb) == set(ours)
