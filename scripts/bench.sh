@@ -5,7 +5,7 @@
 # if it can be fetched and runs, else Debian's), median of 3 runs, peak
 # RSS; a workload whose checksum differs from QEMU's is "wrong"; writes
 # docs/benchmarks.md.  Environment: BUILD, MACHINA, RUNS (3),
-# BENCH_ARCHS ("riscv64 aarch64"), BENCH_OUT (docs/benchmarks.md),
+# BENCH_ARCHS ("riscv64 aarch64 aarch64-max"), BENCH_OUT (docs/benchmarks.md),
 # BENCH_INSTALLER=0 to skip the installer boot, BENCH_IO=0 to skip the
 # virtio-blk / slirp TCP workloads (tests/bench/io_bench.py, one run each;
 # IO_BLK_MIB, IO_TCP_MIB set their sizes).
@@ -34,16 +34,23 @@ median() { sort -n | awk '{a[NR]=$1} END {print (NR ? a[int((NR+1)/2)] : "-")}';
 
 # Per architecture: the QEMU binary name, the Machina binary, the machine
 # arguments of the bare-metal workloads and of the installer boot.
-declare -A QBIN=([riscv64]=qemu-system-riscv64 [aarch64]=qemu-system-aarch64)
-declare -A MBIN=([riscv64]=$MACHINA [aarch64]=$BDIR/machina-system-aarch64)
+# aarch64-max is aarch64 with -cpu max (LSE, 16K pages... as each emulator
+# defines its max).
+declare -A QBIN=([riscv64]=qemu-system-riscv64 [aarch64]=qemu-system-aarch64
+                [aarch64-max]=qemu-system-aarch64)
+declare -A MBIN=([riscv64]=$MACHINA [aarch64]=$BDIR/machina-system-aarch64
+                [aarch64-max]=$BDIR/machina-system-aarch64)
 declare -A WARGS=(
     [riscv64]="-M virt -m 128M -bios none -nographic -no-reboot"
-    [aarch64]="-M virt -cpu cortex-a57 -m 128M -nographic -no-reboot")
-declare -A WELF=([riscv64]=$BOUT [aarch64]=$BOUT/aarch64)
-declare -A IMG=([riscv64]=riscv64 [aarch64]=arm64)
-declare -A CONSOLE=([riscv64]=ttyS0 [aarch64]=ttyAMA0)
-declare -A IARGS=([riscv64]="-M virt" [aarch64]="-M virt -cpu cortex-a57")
-ARCHS=${BENCH_ARCHS:-riscv64 aarch64}
+    [aarch64]="-M virt -cpu cortex-a57 -m 128M -nographic -no-reboot"
+    [aarch64-max]="-M virt -cpu max -m 128M -nographic -no-reboot")
+declare -A WELF=([riscv64]=$BOUT [aarch64]=$BOUT/aarch64
+                [aarch64-max]=$BOUT/aarch64)
+declare -A IMG=([riscv64]=riscv64 [aarch64]=arm64 [aarch64-max]=arm64)
+declare -A CONSOLE=([riscv64]=ttyS0 [aarch64]=ttyAMA0 [aarch64-max]=ttyAMA0)
+declare -A IARGS=([riscv64]="-M virt" [aarch64]="-M virt -cpu cortex-a57"
+                 [aarch64-max]="-M virt -cpu max")
+ARCHS=${BENCH_ARCHS:-riscv64 aarch64 aarch64-max}
 scripts/fetch-images.sh qemu-backports >/dev/null 2>&1 || true
 
 # run_one EMU ARCH ELF -> "seconds rss_kib result" (or "fail - -"); the

@@ -23,6 +23,9 @@ struct TranslationBlock {
     hwaddr phys_page2;          /* second page if the TB crosses, or -1 */
     uint32_t size;              /* guest bytes covered */
     uint32_t icount;            /* guest instructions */
+    /* With pc and flags in the first cache line: the jump-cache check. */
+    bool invalid;
+    bool nonglobal;             /* a code page is PAGE_NONGLOBAL */
     uint8_t *tc_ptr;            /* host code */
     uint32_t tc_size;
     /* Per-insn restore data: insn i ends at host offset insn_end[i]. */
@@ -39,8 +42,6 @@ struct TranslationBlock {
     /* Hash chain and per-page list. */
     struct TranslationBlock *hash_next;
     struct TranslationBlock *page_next[2];
-    bool invalid;
-    bool nonglobal;             /* a code page is PAGE_NONGLOBAL */
 };
 
 /*
