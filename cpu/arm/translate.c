@@ -257,13 +257,59 @@ static void gen_add_flags(Flags f, TCGv r, TCGv a_in, TCGv b_in,
     tcg_gen_mov_i64(r, res);
 }
 
-/* r = a - b with flags: a + ~b + 1 (C = no borrow). */
-static void gen_sub_flags(Flags f, TCGv r, TCGv a, TCGv b, bool sf)
+/*
+ * r = a - b with flags (as a + ~b + 1): C = no borrow = a >= b unsigned,
+ * V = operands of different sign and the result's sign differs from a.
+ */
+static void gen_sub_flags(Flags f, TCGv r, TCGv a_in, TCGv b_in, bool sf)
 {
-    TCGv nb = a64_new_tmp();
+    TCGv a = a64_new_tmp(), b = a64_new_tmp();
+    TCGv res = a64_new_tmp(), t = a64_new_tmp();
 
-    tcg_gen_not_i64(nb, b);
-    gen_add_flags(f, r, a, nb, tcg_constant_i64(1), sf);
+    if (sf) {
+        tcg_gen_mov_i64(a, a_in);
+        tcg_gen_mov_i64(b, b_in);
+    } else {
+        tcg_gen_ext32u_i64(a, a_in);
+        tcg_gen_ext32u_i64(b, b_in);
+    }
+    tcg_gen_sub_i64(res, a, b);
+    tcg_gen_setcond_i64(TCG_COND_GEU, f.c, a, b);
+    tcg_gen_xor_i64(t, a, res);
+    tcg_gen_xor_i64(a, a, b);
+    if (sf) {
+        tcg_gen_and_i64(f.v, t, a);
+    } else {
+        tcg_gen_and_i64(t, t, a);
+        tcg_gen_ext32s_i64(f.v, t);
+    }
+    gen_nz(f, res, sf);
+    tcg_gen_mov_i64(r, res);
+}
+
+/*
+ * Condition cond (C1.2.4) as "*v *c 0": one flag compared with zero for
+ * the conditions that test a single flag, else the 0/1 value of
+ * a64_gen_cond() != 0.
+ */
+void a64_gen_cond_test(int cond, TCGCond *c, TCGv *v)
+{
+    static const struct { TCGCond c; int flag; } simple[8] = {
+        { TCG_COND_EQ, 1 }, { TCG_COND_NE, 1 },     /* EQ NE: Z */
+        { TCG_COND_NE, 2 }, { TCG_COND_EQ, 2 },     /* CS CC: C */
+        { TCG_COND_LT, 0 }, { TCG_COND_GE, 0 },     /* MI PL: N */
+        { TCG_COND_LT, 3 }, { TCG_COND_GE, 3 },     /* VS VC: V */
+    };
+
+    if (cond < 8) {
+        TCGv flags[4] = { cpu_nf, cpu_zf, cpu_cf, cpu_vf };
+
+        *c = simple[cond].c;
+        *v = flags[simple[cond].flag];
+        return;
+    }
+    *c = TCG_COND_NE;
+    *v = a64_gen_cond(cond);
 }
 
 /* Evaluate condition cond (C1.2.4) into a 0/1 temp. */
@@ -401,7 +447,7 @@ void a64_gen_extend(TCGv r, TCGv v, int option, int shift)
 
 static bool trans_adr(DisasContext *ctx)
 {
-    int64_t imm = (sbits(ctx->insn, 5, 19) << 2) | bits(ctx->insn, 29, 2);
+    int64_t imm = (sbits(ctx->insn, 5, 19) * 4) | bits(ctx->insn, 29, 2);
     uint64_t v;
 
     if (ctx->insn >> 31) {
@@ -604,7 +650,7 @@ static bool trans_extr(DisasContext *ctx)
 
 static bool trans_b(DisasContext *ctx)
 {
-    uint64_t dest = ctx->pc + (sbits(ctx->insn, 0, 26) << 2);
+    uint64_t dest = ctx->pc + (sbits(ctx->insn, 0, 26) * 4);
 
     if (ctx->insn >> 31) {
         tcg_gen_movi_i64(cpu_x[30], ctx->pc + 4);
@@ -629,7 +675,7 @@ static void gen_brcond_to(DisasContext *ctx, TCGCond c, TCGv a, TCGv b,
 static bool trans_cbz(DisasContext *ctx)
 {
     TCGv v = a64_new_tmp();
-    uint64_t dest = ctx->pc + (sbits(ctx->insn, 5, 19) << 2);
+    uint64_t dest = ctx->pc + (sbits(ctx->insn, 5, 19) * 4);
 
     if (SF) {
         tcg_gen_mov_i64(v, a64_read_x(RD));
@@ -644,7 +690,7 @@ static bool trans_cbz(DisasContext *ctx)
 static bool trans_tbz(DisasContext *ctx)
 {
     int bit = (bits(ctx->insn, 31, 1) << 5) | bits(ctx->insn, 19, 5);
-    uint64_t dest = ctx->pc + (sbits(ctx->insn, 5, 14) << 2);
+    uint64_t dest = ctx->pc + (sbits(ctx->insn, 5, 14) * 4);
     TCGv v = a64_new_tmp();
 
     tcg_gen_andi_i64(v, a64_read_x(RD), 1ULL << bit);
@@ -656,15 +702,17 @@ static bool trans_tbz(DisasContext *ctx)
 static bool trans_bcond(DisasContext *ctx)
 {
     int cond = bits(ctx->insn, 0, 4);
-    uint64_t dest = ctx->pc + (sbits(ctx->insn, 5, 19) << 2);
+    TCGCond c;
+    TCGv v;
+    uint64_t dest = ctx->pc + (sbits(ctx->insn, 5, 19) * 4);
 
     if (cond >= 14) {
         gen_goto_tb(ctx, 0, dest);
         ctx->is_jmp = DISAS_NORETURN;
         return true;
     }
-    gen_brcond_to(ctx, TCG_COND_NE, a64_gen_cond(cond), tcg_constant_i64(0),
-                  dest);
+    a64_gen_cond_test(cond, &c, &v);
+    gen_brcond_to(ctx, c, v, tcg_constant_i64(0), dest);
     return true;
 }
 
@@ -1094,7 +1142,7 @@ static bool trans_ld_lit(DisasContext *ctx)
             return false;
         }
         if (a64_fp_access_check(ctx)) {
-            addr = tcg_constant_i64(ctx->pc + (sbits(ctx->insn, 5, 19) << 2));
+            addr = tcg_constant_i64(ctx->pc + (sbits(ctx->insn, 5, 19) * 4));
             gen_ldst_vreg(ctx, opc + 2, true, RD, addr);
         }
         return true;
@@ -1102,7 +1150,7 @@ static bool trans_ld_lit(DisasContext *ctx)
     if (opc == 3) {
         return true;            /* PRFM (literal) */
     }
-    addr = tcg_constant_i64(ctx->pc + (sbits(ctx->insn, 5, 19) << 2));
+    addr = tcg_constant_i64(ctx->pc + (sbits(ctx->insn, 5, 19) * 4));
     return gen_ldst_one(ctx, opc == 1 ? 3 : 2, opc == 2 ? 2 : 1, RD, addr);
 }
 
@@ -1113,7 +1161,7 @@ static bool trans_ldst_pair_vreg(DisasContext *ctx)
     int opc = bits(insn, 30, 2), idx = bits(insn, 23, 2);
     bool load = bits(insn, 22, 1);
     int rt2 = bits(insn, 10, 5), lsize = opc + 2;
-    int64_t off = sbits(insn, 15, 7) << lsize;
+    int64_t off = sbits(insn, 15, 7) * (1 << lsize);
     TCGv addr = a64_new_tmp(), base = a64_new_tmp(), a2 = a64_new_tmp();
 
     if (opc == 3) {
@@ -1152,7 +1200,7 @@ static bool trans_ldst_pair(DisasContext *ctx)
     if (opc == 3 || (opc == 1 && !load)) {
         return false;
     }
-    off = sbits(insn, 15, 7) << size;
+    off = sbits(insn, 15, 7) * (1 << size);
     tcg_gen_mov_i64(base, a64_read_xsp(RN));
     tcg_gen_addi_i64(addr, base, idx == 1 ? 0 : off);
     if (load) {
@@ -1343,11 +1391,12 @@ static bool trans_csel(DisasContext *ctx)
 {
     int op = bits(ctx->insn, 30, 1), op2 = bits(ctx->insn, 10, 2);
     TCGv cond, b = a64_new_tmp(), r = a64_new_tmp();
+    TCGCond c;
 
     if (bits(ctx->insn, 29, 1) || op2 > 1) {
         return false;
     }
-    cond = a64_gen_cond(bits(ctx->insn, 12, 4));
+    a64_gen_cond_test(bits(ctx->insn, 12, 4), &c, &cond);
     tcg_gen_mov_i64(b, a64_read_x(RM));
     if (op) {
         tcg_gen_not_i64(b, b);          /* CSINV, CSNEG */
@@ -1355,8 +1404,7 @@ static bool trans_csel(DisasContext *ctx)
     if (op2) {
         tcg_gen_addi_i64(b, b, 1);      /* CSINC, CSNEG */
     }
-    tcg_gen_movcond_i64(TCG_COND_NE, r, cond, tcg_constant_i64(0),
-                        a64_read_x(RN), b);
+    tcg_gen_movcond_i64(c, r, cond, tcg_constant_i64(0), a64_read_x(RN), b);
     a64_write_x(RD, r, SF);
     return true;
 }

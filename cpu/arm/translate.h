@@ -55,6 +55,7 @@ static inline uint32_t bits(uint32_t insn, int pos, int len)
     return (insn >> pos) & ((1u << len) - 1);
 }
 
+/* Scale the result with *, not <<: left-shifting a negative is UB. */
 static inline int64_t sbits(uint32_t insn, int pos, int len)
 {
     return ((int64_t)((uint64_t)insn << (64 - pos - len))) >> (64 - len);
@@ -109,6 +110,7 @@ void a64_gen_st(DisasContext *ctx, TCGv v, TCGv addr, MemOp mop);
 
 /* Condition code (C1.2.4) as a 0/1 temp. */
 TCGv a64_gen_cond(int cond);
+void a64_gen_cond_test(int cond, TCGCond *c, TCGv *v);
 /* Extend (UXTB..SXTX by option) then shift left. */
 void a64_gen_extend(TCGv r, TCGv v, int option, int shift);
 
