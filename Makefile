@@ -11,7 +11,7 @@ check:
 	@scripts/check.sh
 run-installer:
 	@scripts/run-installer.sh
-all bench install unit guest-tests: $(BUILD)/config.mak
+all bench install unit guest-tests soak: $(BUILD)/config.mak
 	@$(MAKE) --no-print-directory $@
 $(BUILD)/config.mak:
 	@mkdir -p $(BUILD) && cd $(BUILD) && ../configure
@@ -81,6 +81,10 @@ run-installer:
 bench: all
 	$(Q)scripts/bench.sh
 
+# Long leak/fd soak (SOAK_SECONDS, default 600); not part of check.
+soak: all
+	$(Q)MACHINA_BUILD=$(abspath $(BUILD)) scripts/soak.sh
+
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin
 	install -m 755 $(targets) $(DESTDIR)$(PREFIX)/bin/
@@ -93,5 +97,5 @@ endif
 clean:
 	rm -rf $(BUILD)
 
-.PHONY: all check bench install unit guest-tests run-installer clean
+.PHONY: all check bench install unit guest-tests run-installer clean soak
 .SECONDARY:

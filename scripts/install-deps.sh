@@ -8,6 +8,7 @@ set -euo pipefail
 pkgs=(
     build-essential pkg-config libcapstone-dev libsdl2-dev libslirp-dev
     zlib1g-dev libpixman-1-dev libfdt-dev libcmocka-dev libjansson-dev
+    libseccomp-dev
     gcc-riscv64-unknown-elf picolibc-riscv64-unknown-elf
     opensbi u-boot-qemu python3-pytest device-tree-compiler cpio
     e2fsprogs qemu-system-misc gdb-multiarch qemu-utils

@@ -11,6 +11,7 @@
 #include "machina/monitor.h"
 #include "machina/net.h"
 #include "machina/options.h"
+#include "machina/sandbox.h"
 #include "machina/ui.h"
 #include <inttypes.h>
 #include <stdio.h>
@@ -102,6 +103,7 @@ static void usage(void)
            "  -gdb tcp:[HOST]:PORT  gdb server on PORT\n"
            "  -no-reboot       exit instead of rebooting\n"
            "  -snapshot        write to temporary copies of all drives\n"
+           "  -sandbox on|off  seccomp system-call filter after start-up\n"
            "Other:\n"
            "  -version         print version and exit\n"
            "  -h, -help        print this help and exit\n\n"
@@ -115,7 +117,7 @@ static const char *const opts_with_arg[] = {
     "append", "dtb", "serial", "chardev", "display", "d", "D", "L", "gdb",
     "dfilter",
     "accel", "monitor", "qmp", "mon", "drive", "device",
-    "netdev", "nic", "vnc", "vga",
+    "netdev", "nic", "vnc", "vga", "sandbox",
 };
 
 static bool takes_arg(const char *name)
@@ -381,6 +383,10 @@ static void parse_args(int argc, char **argv, Config *cfg, MachineState *ms)
             firmware_add_search_dir(arg);
         } else if (!strcmp(name, "snapshot")) {
             blk_snapshot_all = true;    /* every drive as snapshot=on */
+        } else if (!strcmp(name, "sandbox")) {
+            if (sandbox_parse(arg) < 0) {
+                exit(1);
+            }
         } else if (!strcmp(name, "no-reboot")) {
             no_reboot = true;
         } else if (!strcmp(name, "S")) {
@@ -671,6 +677,10 @@ int main(int argc, char **argv)
         vm_start();
     }
     tcg_start_vcpus();
+    /* Everything is open and every thread exists: lock down. */
+    if (sandbox_apply() < 0) {
+        exit(1);
+    }
     main_loop_run();
 
     status = main_loop_exit_status();

@@ -8,5 +8,6 @@ obj-y += system/timer.o
 obj-y += system/main-loop.o
 obj-y += system/loader.o
 obj-y += system/machine.o
+obj-y += system/sandbox.o
 obj-y += hw/core/device.o
 obj-y += hw/core/irq.o
