@@ -15,6 +15,7 @@ int chr_file_open(Chardev *chr, const Opts *o);
 int chr_pty_open(Chardev *chr, const Opts *o);
 int chr_null_open(Chardev *chr, const Opts *o);
 int chr_socket_open(Chardev *chr, const Opts *o);
+int chr_vc_open(Chardev *chr, const Opts *o);
 
 /* Wrap base in a mux whose id is id; returns the mux chardev. */
 Chardev *chr_mux_new(Chardev *base, const char *id);

@@ -41,6 +41,7 @@ static const struct {
     { "pty", chr_pty_open },
     { "null", chr_null_open },
     { "socket", chr_socket_open },
+    { "vc", chr_vc_open },
 };
 
 /* Build a chardev; "what" names the option in error messages. */
@@ -195,7 +196,8 @@ Chardev *chardev_new_from_spec(const char *spec, const char *label)
         opts_set(&o, "backend", "file");
         opts_set(&o, "path", s + 5);
     } else if (!strcmp(s, "stdio") || !strncmp(s, "stdio,", 6) ||
-               !strcmp(s, "pty") || !strcmp(s, "null")) {
+               !strcmp(s, "pty") || !strcmp(s, "null") ||
+               !strcmp(s, "vc")) {
         if (opts_parse(&o, s, "backend") < 0) {
             goto bad;
         }

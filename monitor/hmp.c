@@ -740,4 +740,8 @@ void monitor_init_hmp(Chardev *chr)
     } else {
         s->echo = true;
     }
+    /* A text console (ui/vc.c) is a terminal without a line discipline. */
+    if (chr->driver && !strcmp(chr->driver, "vc")) {
+        s->echo = true;
+    }
 }

@@ -71,7 +71,8 @@ static void usage(void)
            "Console and display:\n"
            "  -serial SPEC     stdio, mon:stdio, file:PATH, pty, null, none,\n"
            "                   tcp:HOST:PORT[,server=on][,wait=off],\n"
-           "                   unix:PATH[,server=on], chardev:ID\n"
+           "                   unix:PATH[,server=on], chardev:ID, vc (a text\n"
+           "                   console of -display sdl / -vnc: the default)\n"
            "  -chardev BACKEND,id=ID[,...]  stdio, file, pty, socket, null\n"
            "  -drive file=F[,format=raw][,if=virtio|none][,id=ID]\n"
            "         [,readonly=on][,snapshot=on][,cache=M]  disk image\n"
@@ -485,6 +486,16 @@ static void create_monitors(Config *cfg, MachineState *ms)
             return;
         }
     }
+    if (cfg->nr_monitors == 0 && (cfg->sdl || cfg->vnc) &&
+        !cfg->nographic) {
+        /* A graphical display: the monitor is a text console (QEMU). */
+        Chardev *chr = chardev_new_from_spec("vc", "monitor0");
+
+        if (!chr) {
+            exit(1);
+        }
+        monitor_init_hmp(chr);
+    }
 }
 
 /* -netdev backends and -nic requests, before -device looks them up. */
@@ -565,9 +576,13 @@ static void create_chardevs(Config *cfg, MachineState *ms)
         }
     }
     if (cfg->nr_serial == 0) {
-        /* No display: the first serial port goes to the terminal. */
+        /*
+         * No display: the first serial port goes to the terminal; with
+         * SDL or VNC, to a text console (Ctrl-Alt-3), as in QEMU.
+         */
         const char *spec = cfg->nographic ? "stdio,mux=on,signal=off"
-                                          : "stdio,mux=on";
+                           : cfg->sdl || cfg->vnc ? "vc"
+                                                  : "stdio,mux=on";
         char opts[64];
 
         snprintf(opts, sizeof(opts), "%s,id=serial0", spec);

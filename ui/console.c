@@ -11,20 +11,25 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define MAX_CONSOLES 8
+#define MAX_CONSOLES 16
 #define PLACEHOLDER_W 640
 #define PLACEHOLDER_H 480
 
 struct Console {
     int index;
+    int order;                  /* 0 graphic, 1 monitor text, 2 text */
     char *name;
     const GraphicHwOps *hw_ops;
     void *hw;
     DisplaySurface *surface;
+    VcState *vc;                /* text console, or NULL */
+    DisplayCursor *cursor;      /* allocated at the first define */
 };
 
+/* Sorted by order, then registration: graphic consoles come first. */
 static Console *consoles[MAX_CONSOLES];
 static int nr_consoles;
+static Console *shown;          /* NULL: console 0 */
 static DisplayChangeListener *listeners;
 static Timer refresh_timer;
 static bool refresh_timer_ready;
@@ -138,24 +143,65 @@ void surface_convert_rect(DisplaySurface *dst, int dx, int dy,
 
 /* ---- consoles ---- */
 
-Console *graphic_console_init(const char *name, const GraphicHwOps *ops,
-                              void *opaque)
+static Console *console_add(const char *name, int order,
+                            const GraphicHwOps *ops, void *opaque)
 {
     Console *con;
+    int pos;
 
     if (nr_consoles == MAX_CONSOLES) {
-        error_report("%s: too many graphic consoles (max %d)", name,
-                     MAX_CONSOLES);
+        error_report("%s: too many consoles (max %d)", name, MAX_CONSOLES);
         return NULL;
     }
     con = mc_malloc0(sizeof(*con));
-    con->index = nr_consoles;
+    con->order = order;
     con->name = mc_strdup(name);
     con->hw_ops = ops;
     con->hw = opaque;
     con->surface = surface_create(PLACEHOLDER_W, PLACEHOLDER_H);
-    consoles[nr_consoles++] = con;
+    /* Text consoles exist before the display devices: keep them last. */
+    for (pos = nr_consoles; pos > 0 && consoles[pos - 1]->order > order;
+         pos--) {
+        consoles[pos] = consoles[pos - 1];
+    }
+    consoles[pos] = con;
+    nr_consoles++;
+    for (int i = 0; i < nr_consoles; i++) {
+        consoles[i]->index = i;
+    }
     return con;
+}
+
+Console *graphic_console_init(const char *name, const GraphicHwOps *ops,
+                              void *opaque)
+{
+    return console_add(name, 0, ops, opaque);
+}
+
+Console *text_console_init(const char *name, bool first_text,
+                           const GraphicHwOps *ops, VcState *vc)
+{
+    Console *con = console_add(name, first_text ? 1 : 2, ops, vc);
+
+    if (con) {
+        con->vc = vc;
+    }
+    return con;
+}
+
+bool console_is_text(const Console *con)
+{
+    return con && con->vc;
+}
+
+VcState *console_vc(const Console *con)
+{
+    return con ? con->vc : NULL;
+}
+
+int console_index(const Console *con)
+{
+    return con->index;
 }
 
 const char *console_name(const Console *con)
@@ -165,7 +211,60 @@ const char *console_name(const Console *con)
 
 Console *console_current(void)
 {
+    if (shown) {
+        return shown;
+    }
     return nr_consoles ? consoles[0] : NULL;
+}
+
+int console_select(int index)
+{
+    Console *con = console_by_index(index);
+
+    if (!con) {
+        return -1;
+    }
+    if (con == console_current()) {
+        return 0;
+    }
+    shown = con;
+    console_hw_invalidate(con);
+    for (DisplayChangeListener *l = listeners; l; l = l->next) {
+        if (l->ops->gfx_switch) {
+            l->ops->gfx_switch(l, con->surface);
+        }
+    }
+    return 0;
+}
+
+void console_cursor_define(Console *con, const uint32_t *argb, int hot_x,
+                           int hot_y)
+{
+    if (!con->cursor) {
+        con->cursor = mc_malloc0(sizeof(*con->cursor));
+    }
+    memcpy(con->cursor->pixels, argb, sizeof(con->cursor->pixels));
+    con->cursor->hot_x = MIN(MAX(hot_x, 0), CURSOR_DIM - 1);
+    con->cursor->hot_y = MIN(MAX(hot_y, 0), CURSOR_DIM - 1);
+    con->cursor->defined = true;
+    con->cursor->gen++;
+}
+
+void console_cursor_move(Console *con, int x, int y, bool visible)
+{
+    if (!con->cursor) {
+        con->cursor = mc_malloc0(sizeof(*con->cursor));
+    }
+    con->cursor->x = x;
+    con->cursor->y = y;
+    con->cursor->visible = visible;
+}
+
+const DisplayCursor *console_cursor(void)
+{
+    Console *con = console_current();
+
+    return con ? con->cursor : NULL;
 }
 
 Console *console_by_index(int index)

@@ -362,6 +362,12 @@ void input_event_send(const InputEvent *evt)
     if (evt->kind >= INPUT_EVENT_KIND_MAX) {
         return;
     }
+    /* A shown text console has the keyboard focus (as QEMU's VC). */
+    if (evt->kind == INPUT_EVENT_KEY && console_is_text(console_current())) {
+        vc_key_event(console_vc(console_current()), evt->u.key.qcode,
+                     evt->u.key.down);
+        return;
+    }
     hs = input_find_handler(1u << evt->kind);
     if (!hs) {
         log_unimp("input: no device takes %s events; dropped\n",

@@ -148,7 +148,7 @@ int surface_write_png(DisplaySurface *s, FILE *f)
 int screendump(const char *path, int console, ImageFormat fmt, char *err,
                size_t errlen)
 {
-    Console *con = console < 0 ? console_current()
+    Console *con = console < 0 ? console_by_index(0)
                                : console_by_index(console);
     DisplaySurface *s;
     FILE *f;

@@ -1,14 +1,19 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * SDL2 window (-display sdl): shows the current console in a window sized
- * to its surface, uploads only the rectangles the console reports changed,
- * and turns key, mouse and close events into input-layer calls and a quit
- * request.  It is a display change listener, so it is driven by the
- * display refresh timer on the main-loop thread (SDL wants its events
- * pumped on the thread that created the window).
+ * SDL2 window (-display sdl): shows the current console in a resizable
+ * window (the image scaled to fit, aspect kept), uploads only the
+ * rectangles the console reports changed, and turns key, mouse and close
+ * events into input-layer calls.  Hot keys as QEMU's: Ctrl-Alt-1/2/3...
+ * pick a console, Ctrl-Alt-F full screen, Ctrl-Alt-G grabs the mouse
+ * (relative mice only).  Closing the window presses the power button; a
+ * second close quits.  It is a display change listener, so it is driven
+ * by the display refresh timer (30 ms) on the main-loop thread (SDL
+ * wants its events pumped on the thread that created the window), and it
+ * presents a frame only when something changed.
  */
 #include "machina/ui.h"
 #include "machina/log.h"
+#include "machina/machine.h"
 #include "machina/main-loop.h"
 
 #ifdef CONFIG_SDL
@@ -24,7 +29,16 @@ static struct {
     int dx1, dy1, dx2, dy2;     /* changed area not uploaded yet */
     bool present;               /* texture changed since last frame */
     unsigned buttons;           /* input_pointer_event mask held now */
+    bool grabbed;
+    bool full_screen;
+    int closes;                 /* window close requests so far */
+    int hotkey_scancode;        /* its release is not forwarded; -1 */
+    SDL_Cursor *cursor;         /* the guest's (virtio-gpu) cursor */
+    uint32_t cursor_gen;
 } sdl;
+
+#define SDL_TITLE "Machina"
+#define SDL_TITLE_GRAB "Machina - Press Ctrl-Alt-G to exit grab"
 
 /*
  * The console calls these from whichever thread changed it (a vCPU doing
@@ -70,7 +84,14 @@ static void sdl_upload(void)
         sdl.tex = SDL_CreateTexture(sdl.ren, SDL_PIXELFORMAT_RGB888,
                                     SDL_TEXTUREACCESS_STREAMING, s->width,
                                     s->height);
-        SDL_SetWindowSize(sdl.win, s->width, s->height);
+        /*
+         * The renderer scales the image to the window, letterboxed, and
+         * maps mouse coordinates back to surface pixels.
+         */
+        SDL_RenderSetLogicalSize(sdl.ren, s->width, s->height);
+        if (!sdl.full_screen) {
+            SDL_SetWindowSize(sdl.win, s->width, s->height);
+        }
         sdl.dx1 = sdl.dy1 = 0;
         sdl.dx2 = s->width;
         sdl.dy2 = s->height;
@@ -94,24 +115,104 @@ static unsigned sdl_buttons(uint32_t state)
            (state & SDL_BUTTON_RMASK ? 4 : 0);
 }
 
+/* Relative pointer only: with a tablet the guest follows the host. */
+static void sdl_set_grab(bool on)
+{
+    if (on && input_has_handler(INPUT_EVENT_MASK_ABS)) {
+        on = false;
+    }
+    sdl.grabbed = on;
+    SDL_SetRelativeMouseMode(on ? SDL_TRUE : SDL_FALSE);
+    SDL_SetWindowGrab(sdl.win, on ? SDL_TRUE : SDL_FALSE);
+    SDL_SetWindowTitle(sdl.win, on ? SDL_TITLE_GRAB : SDL_TITLE);
+}
+
+/*
+ * Ctrl-Alt-<key>: returns true if the key was a hot key.  The guest has
+ * seen Ctrl and Alt go down; it is told they went up before a console
+ * switch so it does not keep them held.
+ */
+static bool sdl_hotkey(const SDL_KeyboardEvent *k)
+{
+    /* The state with the event: later ones may already be pumped. */
+    Uint16 mod = k->keysym.mod;
+    SDL_Scancode sc = k->keysym.scancode;
+
+    if (!(mod & KMOD_CTRL) || !(mod & KMOD_ALT)) {
+        return false;
+    }
+    if (sc >= SDL_SCANCODE_1 && sc <= SDL_SCANCODE_9) {
+        int index = sc - SDL_SCANCODE_1;
+
+        if (console_by_index(index) && console_current() !=
+            console_by_index(index)) {
+            input_send_key(input_qcode_from_name("ctrl"), false);
+            input_send_key(input_qcode_from_name("alt"), false);
+            input_event_sync();
+            console_select(index);
+            if (console_is_text(console_current()) && sdl.grabbed) {
+                sdl_set_grab(false);
+            }
+        }
+    } else if (sc == SDL_SCANCODE_F) {
+        sdl.full_screen = !sdl.full_screen;
+        SDL_SetWindowFullscreen(sdl.win, sdl.full_screen ?
+                                SDL_WINDOW_FULLSCREEN_DESKTOP : 0);
+        sdl.present = true;
+    } else if (sc == SDL_SCANCODE_G) {
+        sdl_set_grab(!sdl.grabbed);
+    } else {
+        return false;
+    }
+    sdl.hotkey_scancode = sc;
+    return true;
+}
+
 static void sdl_handle_event(const SDL_Event *ev)
 {
     int x, y;
 
     switch (ev->type) {
     case SDL_QUIT:
-        request_shutdown(SHUTDOWN_HOST_QUIT, 0);
+        /* First close: the power button, as the guest may save work. */
+        if (sdl.closes++ == 0) {
+            machine_powerdown();
+        } else {
+            request_shutdown(SHUTDOWN_HOST_QUIT, 0);
+        }
         break;
     case SDL_KEYDOWN:
     case SDL_KEYUP:
-        /* Scancodes name the physical key, whatever the host layout. */
-        if (!ev->key.repeat) {
+        if (ev->type == SDL_KEYDOWN && !ev->key.repeat &&
+            sdl_hotkey(&ev->key)) {
+            break;
+        }
+        if (ev->type == SDL_KEYUP &&
+            (int)ev->key.keysym.scancode == sdl.hotkey_scancode) {
+            sdl.hotkey_scancode = -1;
+            break;
+        }
+        /*
+         * Scancodes name the physical key, whatever the host layout.  A
+         * text console takes its repeats (the guest repeats by itself).
+         */
+        if (!ev->key.repeat || (ev->type == SDL_KEYDOWN &&
+                                console_is_text(console_current()))) {
             input_sdl_key_event(ev->key.keysym.scancode,
                                 ev->type == SDL_KEYDOWN);
         }
         break;
     case SDL_MOUSEMOTION:
         sdl.buttons = sdl_buttons(ev->motion.state);
+        if (console_is_text(console_current())) {
+            break;
+        }
+        if (sdl.grabbed) {
+            input_send_move(INPUT_EVENT_REL, INPUT_AXIS_X, ev->motion.xrel);
+            input_send_move(INPUT_EVENT_REL, INPUT_AXIS_Y, ev->motion.yrel);
+            input_event_sync();
+            break;
+        }
         input_pointer_event(ev->motion.x, ev->motion.y, sdl.buttons);
         break;
     case SDL_MOUSEBUTTONDOWN:
@@ -127,12 +228,15 @@ static void sdl_handle_event(const SDL_Event *ev)
         } else {
             sdl.buttons &= ~bit;
         }
+        if (console_is_text(console_current())) {
+            break;
+        }
         input_pointer_event(ev->button.x, ev->button.y, sdl.buttons);
         break;
     }
     case SDL_MOUSEWHEEL:
         /* A wheel notch is a press and release, as in VNC's mask. */
-        if (ev->wheel.y) {
+        if (ev->wheel.y && !console_is_text(console_current())) {
             unsigned w = ev->wheel.y > 0 ? 8 : 16;
 
             SDL_GetMouseState(&x, &y);
@@ -141,20 +245,57 @@ static void sdl_handle_event(const SDL_Event *ev)
         }
         break;
     case SDL_WINDOWEVENT:
-        /* Shown, exposed, resized: what was drawn before may be lost. */
-        sdl.present = true;
+        /* Exposed or resized: what was drawn before may be lost. */
+        if (ev->window.event == SDL_WINDOWEVENT_EXPOSED ||
+            ev->window.event == SDL_WINDOWEVENT_SIZE_CHANGED ||
+            ev->window.event == SDL_WINDOWEVENT_SHOWN ||
+            ev->window.event == SDL_WINDOWEVENT_RESTORED) {
+            sdl.present = true;
+        }
         break;
     default:
         break;
     }
 }
 
+/* The guest's cursor image as the host cursor (virtio-gpu). */
+static void sdl_update_cursor(void)
+{
+    const DisplayCursor *c = console_cursor();
+    SDL_Surface *img;
+
+    if (!c || !c->defined || c->gen == sdl.cursor_gen) {
+        return;
+    }
+    sdl.cursor_gen = c->gen;
+    img = SDL_CreateRGBSurfaceFrom((void *)c->pixels, CURSOR_DIM, CURSOR_DIM,
+                                   32, CURSOR_DIM * 4, 0x00ff0000,
+                                   0x0000ff00, 0x000000ff, 0xff000000);
+    if (!img) {
+        return;
+    }
+    if (sdl.cursor) {
+        SDL_FreeCursor(sdl.cursor);
+    }
+    sdl.cursor = SDL_CreateColorCursor(img, c->hot_x, c->hot_y);
+    SDL_FreeSurface(img);
+    if (sdl.cursor) {
+        SDL_SetCursor(sdl.cursor);
+    }
+}
+
 static void sdl_refresh(DisplayChangeListener *dcl)
 {
     SDL_Event ev;
+    const DisplayCursor *c;
 
     while (SDL_PollEvent(&ev)) {
         sdl_handle_event(&ev);
+    }
+    sdl_update_cursor();
+    c = console_cursor();
+    if (c && c->defined && !sdl.grabbed) {
+        SDL_ShowCursor(c->visible ? SDL_ENABLE : SDL_DISABLE);
     }
     sdl_upload();
     if (sdl.present && sdl.tex) {
@@ -174,13 +315,17 @@ static const DisplayListenerOps sdl_ops = {
 
 int sdl_display_init(void)
 {
+    /* SIGINT/SIGTERM keep their meaning; a close is not a signal. */
+    SDL_SetHint(SDL_HINT_NO_SIGNAL_HANDLERS, "1");
     if (SDL_Init(SDL_INIT_VIDEO) < 0) {
         error_report("-display sdl: could not open the display: %s",
                      SDL_GetError());
         return -1;
     }
-    sdl.win = SDL_CreateWindow("Machina", SDL_WINDOWPOS_UNDEFINED,
-                               SDL_WINDOWPOS_UNDEFINED, 640, 480, 0);
+    sdl.hotkey_scancode = -1;
+    sdl.win = SDL_CreateWindow(SDL_TITLE, SDL_WINDOWPOS_UNDEFINED,
+                               SDL_WINDOWPOS_UNDEFINED, 640, 480,
+                               SDL_WINDOW_RESIZABLE);
     if (sdl.win) {
         sdl.ren = SDL_CreateRenderer(sdl.win, -1, 0);
         if (!sdl.ren) {

@@ -44,6 +44,7 @@ enum {
 #define ENC_RAW             0
 #define ENC_ZLIB            6
 #define ENC_DESKTOP_SIZE    (-223)
+#define ENC_CURSOR          (-239)  /* RFB 3.8 section 7.8.1 */
 
 typedef struct VncPixelFormat {
     uint8_t bpp, depth, big_endian, true_colour;
@@ -70,6 +71,8 @@ struct VncClient {
     uint32_t cut_skip;          /* bytes of cut text still to drop */
     VncPixelFormat pf;
     bool zlib, desktop_size;
+    bool cursor_enc;            /* Cursor pseudo-encoding offered */
+    uint32_t cursor_sent;       /* gen * 2 + visible last sent, 0 none */
     bool update_requested;
     bool resize_pending;
     int width, height;          /* the client's framebuffer size */
@@ -272,6 +275,54 @@ static void vnc_send_rect(VncClient *c, int x, int y, int w, int h)
     free(raw);
 }
 
+/*
+ * The guest's cursor as a Cursor pseudo-rectangle: hot spot as x/y,
+ * pixels in the client's format, then a 1-bit mask (alpha >= 128), rows
+ * padded to bytes, most significant bit first.  An invisible cursor is
+ * 0x0.  Returns whether one is due (need_only: just tell).
+ */
+static bool vnc_cursor_rect(VncClient *c, bool need_only)
+{
+    const DisplayCursor *cur = console_cursor();
+    uint32_t key;
+    uint8_t px[4];
+
+    if (!c->cursor_enc || !cur || !cur->defined) {
+        return false;
+    }
+    key = cur->gen * 2 + (cur->visible ? 1 : 0);
+    if (key == c->cursor_sent) {
+        return false;
+    }
+    if (need_only) {
+        return true;
+    }
+    c->cursor_sent = key;
+    if (!cur->visible) {
+        vnc_out_rect_header(c, 0, 0, 0, 0, ENC_CURSOR);
+        return true;
+    }
+    vnc_out_rect_header(c, cur->hot_x, cur->hot_y, CURSOR_DIM, CURSOR_DIM,
+                        ENC_CURSOR);
+    for (int i = 0; i < CURSOR_DIM * CURSOR_DIM; i++) {
+        vnc_out(c, px, vnc_convert_pixel(&c->pf, cur->pixels[i] & 0xffffff,
+                                         px));
+    }
+    for (int y = 0; y < CURSOR_DIM; y++) {
+        for (int x = 0; x < CURSOR_DIM; x += 8) {
+            uint8_t m = 0;
+
+            for (int b = 0; b < 8; b++) {
+                if (cur->pixels[y * CURSOR_DIM + x + b] >> 24 >= 0x80) {
+                    m |= 0x80 >> b;
+                }
+            }
+            vnc_out_u8(c, m);
+        }
+    }
+    return true;
+}
+
 /* ---- dirty tiles and updates ---- */
 
 static void vnc_client_resize(VncClient *c)
@@ -340,6 +391,7 @@ static void vnc_try_update(VncClient *c)
 {
     VncRect *rects;
     int n;
+    bool cursor;
 
     if (c->state != VNC_NORMAL || !c->update_requested ||
         c->out_len > VNC_OUT_HIGH || !vnc.surface) {
@@ -361,14 +413,19 @@ static void vnc_try_update(VncClient *c)
         }
     }
     n = vnc_collect_rects(c, &rects);
-    if (n == 0) {
+    cursor = vnc_cursor_rect(c, true);
+    if (n == 0 && !cursor) {
         free(rects);
         return;                 /* stays requested until something changes */
     }
+    n = MIN(n, 65534);
     vnc_out_u8(c, 0);
     vnc_out_u8(c, 0);
-    vnc_out_u16(c, MIN(n, 65535));
-    for (int i = 0; i < n && i < 65535; i++) {
+    vnc_out_u16(c, n + cursor);
+    if (cursor) {
+        vnc_cursor_rect(c, false);
+    }
+    for (int i = 0; i < n; i++) {
         vnc_send_rect(c, rects[i].x, rects[i].y, rects[i].w, rects[i].h);
     }
     free(rects);
@@ -525,7 +582,7 @@ static size_t vnc_msg_set_encodings(VncClient *c, const uint8_t *p,
     if (len < need) {
         return 0;
     }
-    c->zlib = c->desktop_size = false;
+    c->zlib = c->desktop_size = c->cursor_enc = false;
     for (size_t i = 0; i < n; i++) {
         int32_t enc = (int32_t)rd32(p + 4 + 4 * i);
 
@@ -533,6 +590,9 @@ static size_t vnc_msg_set_encodings(VncClient *c, const uint8_t *p,
             c->zlib = true;
         } else if (enc == ENC_DESKTOP_SIZE) {
             c->desktop_size = true;
+        } else if (enc == ENC_CURSOR) {
+            c->cursor_enc = true;
+            c->cursor_sent = 0;     /* (re)send the current one */
         }
     }
     if (c->zlib && !c->zs_ready) {

@@ -728,6 +728,53 @@ static void vgpu_handle_ctrl(VirtIODevice *vdev, VirtQueue *vq)
     }
 }
 
+/*
+ * The cursor image for the front ends (they draw it; screendump does
+ * not, as QEMU): the top-left 64x64 of the resource's host copy (what
+ * TRANSFER_TO_HOST_2D last brought in) as a8r8g8b8.  Linux uses 64x64
+ * B8G8R8A8 resources; formats without alpha are opaque.
+ */
+static void vgpu_cursor_define(VirtIOGpu *s, VGpuResource *res)
+{
+    static uint32_t argb[CURSOR_DIM * CURSOR_DIM];
+    unsigned bpp = fb_format_bytes(res->format);
+    uint32_t w = MIN(res->width, CURSOR_DIM), h = MIN(res->height,
+                                                      CURSOR_DIM);
+
+    if (!s->con || bpp != 4) {
+        return;
+    }
+    memset(argb, 0, sizeof(argb));
+    for (uint32_t y = 0; y < h; y++) {
+        const uint8_t *row = res->data + (size_t)y * res->stride;
+
+        for (uint32_t x = 0; x < w; x++) {
+            const uint8_t *p = row + 4 * x;
+            uint32_t v = p[0] | (p[1] << 8) | (p[2] << 16) |
+                         ((uint32_t)p[3] << 24);
+            uint32_t a;
+
+            switch (res->format) {
+            case FB_A8R8G8B8:
+            case FB_A8B8G8R8:
+                a = v >> 24;
+                break;
+            case FB_B8G8R8A8:
+            case FB_R8G8B8A8:
+                a = v & 0xff;
+                break;
+            default:
+                a = 0xff;
+                break;
+            }
+            argb[y * CURSOR_DIM + x] = (a << 24) |
+                                       fb_pixel_to_xrgb(res->format, p);
+        }
+    }
+    console_cursor_define(s->con, argb, (int)MIN(s->cursor.hot_x, 63),
+                          (int)MIN(s->cursor.hot_y, 63));
+}
+
 static void vgpu_process_cursor(VirtIOGpu *s)
 {
     struct {
@@ -754,12 +801,20 @@ static void vgpu_process_cursor(VirtIOGpu *s)
         s->cursor.resource_id = c.resource_id;
         s->cursor.hot_x = c.hot_x;
         s->cursor.hot_y = c.hot_y;
+        if (c.resource_id) {
+            vgpu_cursor_define(s, vgpu_find(s, c.resource_id));
+        }
     } else if (c.hdr.type != CMD_MOVE_CURSOR) {
         guest_error("virtio-gpu: unknown cursor command 0x%x\n", c.hdr.type);
         return;
     }
     s->cursor.x = c.x;
     s->cursor.y = c.y;
+    if (s->con && c.scanout_id == 0) {
+        console_cursor_move(s->con, (int)MIN(c.x, INT32_MAX),
+                            (int)MIN(c.y, INT32_MAX),
+                            s->cursor.resource_id != 0);
+    }
 }
 
 static void vgpu_handle_cursor(VirtIODevice *vdev, VirtQueue *vq)
@@ -805,6 +860,9 @@ static void vgpu_reset_state(VirtIOGpu *s)
     }
     memset(s->scanout, 0, sizeof(s->scanout));
     memset(&s->cursor, 0, sizeof(s->cursor));
+    if (s->con) {
+        console_cursor_move(s->con, 0, 0, false);    /* hidden */
+    }
 }
 
 static void vgpu_vdev_reset(VirtIODevice *vdev)

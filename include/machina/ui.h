@@ -118,6 +118,53 @@ Console *console_by_index(int index);
 int console_count(void);
 
 /*
+ * Text consoles (ui/vc.c): the "vc" chardev backend renders what the
+ * monitor or a serial port writes into a surface of its own (8x16 cells,
+ * VC_COLS x VC_ROWS), with CR/LF/BS/TAB, scrolling and the ANSI escapes a
+ * shell and the HMP use.  They join the console registry after the
+ * graphic consoles (monitor first, as Ctrl-Alt-2), and while one is
+ * shown, keys from the input core go to it instead of the guest.
+ */
+#define VC_COLS 80
+#define VC_ROWS 30
+#define VC_FONT_W 8
+#define VC_FONT_H 16
+
+typedef struct VcState VcState;
+/* Bytes typed into the console, for its chardev front end. */
+typedef void VcInputFn(void *opaque, const uint8_t *buf, int len);
+/*
+ * Create a text console named name; first_text makes it sort before the
+ * other text consoles (the monitor).  input gets the bytes typed.
+ */
+VcState *vc_new(const char *name, bool first_text, VcInputFn *input,
+                void *opaque);
+void vc_write(VcState *vc, const uint8_t *buf, int len);
+Console *vc_console(VcState *vc);
+/* A key (qcode) while the console is shown; tracks shift/ctrl itself. */
+void vc_key_event(VcState *vc, int qcode, bool down);
+/* The 8x16 glyph of byte c: 16 rows, bit 7 = leftmost pixel. */
+void vc_glyph(uint8_t c, uint8_t rows[VC_FONT_H]);
+/* Palette: ANSI colour 0..15 (8..15 bright) as x8r8g8b8. */
+uint32_t vc_palette(int index);
+/* Cell (col, row) as (character, fg, bg) for tests; -1 if out of range. */
+int vc_cell(VcState *vc, int col, int row, int *fg, int *bg);
+
+/* Register a console for a text console (ui/vc.c). */
+Console *text_console_init(const char *name, bool first_text,
+                           const GraphicHwOps *ops, VcState *vc);
+bool console_is_text(const Console *con);
+/* The text console state of con, NULL for a graphic console. */
+VcState *console_vc(const Console *con);
+int console_index(const Console *con);
+/*
+ * Show console index in the front ends (Ctrl-Alt-N).  Returns 0, or -1
+ * if there is no such console.  console_current() is the shown one;
+ * screendump without a console index still saves console 0, as QEMU.
+ */
+int console_select(int index);
+
+/*
  * Front ends: the refresh timer runs only while at least one listener is
  * registered, so an idle guest with no viewer costs no host CPU.
  */
@@ -255,6 +302,26 @@ void input_pointer_event(int x, int y, unsigned buttons);
  */
 #define INPUT_SENDKEY_MAX 16
 int input_send_keys(const int *qcodes, int nkeys, int hold_ms);
+
+/*
+ * Virtio-gpu's cursor (hw/display/virtio-gpu.c UPDATE/MOVE_CURSOR) for
+ * the front ends: a 64x64 ARGB image with its hot spot, and the position
+ * on the console.  Front ends draw it themselves; screendump never does.
+ */
+#define CURSOR_DIM 64
+typedef struct DisplayCursor {
+    bool defined;               /* an image was set */
+    bool visible;               /* shown (resource != 0) */
+    int hot_x, hot_y;
+    int x, y;                   /* position of the hot spot */
+    uint32_t gen;               /* bumped when the image changes */
+    uint32_t pixels[CURSOR_DIM * CURSOR_DIM];   /* a8r8g8b8 */
+} DisplayCursor;
+void console_cursor_define(Console *con, const uint32_t *argb, int hot_x,
+                           int hot_y);
+void console_cursor_move(Console *con, int x, int y, bool visible);
+/* The cursor of the shown console, NULL if none. */
+const DisplayCursor *console_cursor(void);
 
 /* SDL2 window (ui/sdl.c); -1 with a message if SDL is missing. */
 int sdl_display_init(void);

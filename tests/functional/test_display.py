@@ -42,10 +42,23 @@ def expected_pattern():
     return bytes(out)
 
 
-def read_ppm(path):
-    with open(path, "rb") as f:
-        data = f.read()
-    parts = data.split(b"\n", 3)
+def read_ppm(path, timeout=10):
+    """(w, h, RGB bytes) of a binary PPM.  QEMU writes its screendump
+    after the HMP command has answered: wait for the whole file."""
+    deadline = time.monotonic() + timeout
+    while True:
+        data = b""
+        if os.path.exists(path):
+            with open(path, "rb") as f:
+                data = f.read()
+        parts = data.split(b"\n", 3)
+        if len(parts) == 4 and parts[0] == b"P6":
+            w, h = map(int, parts[1].split())
+            if len(parts[3]) == w * h * 3:
+                break
+        if time.monotonic() > deadline:
+            break
+        time.sleep(0.05)
     assert parts[0] == b"P6", data[:20]
     w, h = map(int, parts[1].split())
     assert parts[2] == b"255"

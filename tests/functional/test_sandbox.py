@@ -252,6 +252,7 @@ def test_sandbox_sdl_window(emu, tmp_path, xvfb):  # noqa: F811
     shot = str(tmp_path / "shot.ppm")
     vm = machina.Vm(["-M", "virt", "-kernel", machina.UBOOT,
                      "-device", "virtio-gpu-device", "-display", "sdl",
+                     "-serial", "stdio",
                      "-monitor", "unix:%s,server=on,wait=off" % hmp_path,
                      "-sandbox", "on"], env=dict(os.environ, DISPLAY=xvfb))
     with vm:

@@ -24,4 +24,5 @@ unit-tests += test-arm-fp
 unit-tests += test-arm-devices
 unit-tests += test-ui
 unit-tests += test-input
+unit-tests += test-vc
 unit-tests += test-fw-cfg

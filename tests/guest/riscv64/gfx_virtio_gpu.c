@@ -6,7 +6,12 @@
  * slot, checks a few error responses, then shows a 320x200 B8G8R8X8
  * resource: eight colour bars in the top half, a gradient below (the
  * functional test computes the same pixels).  Prints READY and waits for
- * 'q' on the UART, then powers off.
+ * 'q' on the UART, then powers off; 'c' first sets a 64x64 cursor (a
+ * 16x16 opaque red square, the rest transparent, hot spot (3, 5)) at
+ * (40, 30) through the cursor queue and prints CURSOR.  For `make bench`:
+ * 'w' idles in WFI for good (nothing enabled wakes it); 'f' redraws a
+ * 1024x768 resource (every pixel, transfer, flush) for 5 s of mtime and
+ * prints "FPS <frames> <ticks>" (10 MHz ticks).
  */
 #include "lib.h"
 
@@ -57,7 +62,10 @@ enum {
     RESP_OK_NODATA = 0x1100,
     RESP_OK_DISPLAY_INFO = 0x1101,
 };
+#define FMT_B8G8R8A8    1
 #define FMT_B8G8R8X8    2
+#define CMD_UPDATE_CURSOR 0x0300
+#define CUR             64
 #define FLAG_FENCE      1
 
 struct desc {
@@ -82,6 +90,16 @@ static volatile uint16_t ring_avail[3 + QSZ] __attribute__((aligned(4096)));
 static volatile uint32_t ring_used[1 + 2 * QSZ + 1]
     __attribute__((aligned(4096)));
 static uint32_t fb[W * H] __attribute__((aligned(4096)));
+/* The cursor queue (1) and image. */
+static struct desc cq_desc[QSZ] __attribute__((aligned(4096)));
+static volatile uint16_t cq_avail[3 + QSZ] __attribute__((aligned(4096)));
+static volatile uint32_t cq_used[1 + 2 * QSZ + 1]
+    __attribute__((aligned(4096)));
+static uint32_t cursor_img[CUR * CUR] __attribute__((aligned(4096)));
+#define BW              1024
+#define BH              768
+#define MTIME           0x0200bff8UL
+static uint32_t big[BW * BH] __attribute__((aligned(4096)));
 static uint8_t req[128] __attribute__((aligned(64)));
 static uint8_t resp[512] __attribute__((aligned(64)));
 static unsigned long base;
@@ -133,6 +151,16 @@ static void dev_setup(void)
     wr(VM_AVAIL_LO, (uint32_t)(unsigned long)ring_avail);
     wr(VM_AVAIL_HI, 0);
     wr(VM_USED_LO, (uint32_t)(unsigned long)ring_used);
+    wr(VM_USED_HI, 0);
+    wr(VM_QUEUE_READY, 1);
+    wr(VM_QUEUE_SEL, 1);
+    CHECK(rd(VM_QUEUE_MAX) >= QSZ);
+    wr(VM_QUEUE_NUM, QSZ);
+    wr(VM_DESC_LO, (uint32_t)(unsigned long)cq_desc);
+    wr(VM_DESC_HI, 0);
+    wr(VM_AVAIL_LO, (uint32_t)(unsigned long)cq_avail);
+    wr(VM_AVAIL_HI, 0);
+    wr(VM_USED_LO, (uint32_t)(unsigned long)cq_used);
     wr(VM_USED_HI, 0);
     wr(VM_QUEUE_READY, 1);
     wr(VM_STATUS, ST_ACK | ST_DRIVER | ST_FEATURES_OK | ST_DRIVER_OK);
@@ -250,6 +278,90 @@ static void draw(void)
     }
 }
 
+/* req[0..len) on the cursor queue (no response), waited for. */
+static void submit_cursor(uint32_t len)
+{
+    uint16_t idx = cq_avail[1];
+
+    cq_desc[0] = (struct desc){ (unsigned long)req, len, 0, 0 };
+    cq_avail[2 + idx % QSZ] = 0;
+    fence();
+    cq_avail[1] = idx + 1;
+    fence();
+    wr(VM_QUEUE_NOTIFY, 1);
+    for (;;) {
+        fence();
+        if ((uint16_t)(cq_used[0] >> 16) == (uint16_t)(idx + 1)) {
+            break;
+        }
+    }
+}
+
+static void set_cursor(void)
+{
+    uint32_t *a = args();
+
+    for (int y = 0; y < CUR; y++) {
+        for (int x = 0; x < CUR; x++) {
+            cursor_img[y * CUR + x] = x < 16 && y < 16 ? 0xffff0000 : 0;
+        }
+    }
+    CHECK_EQ(create_2d(2, FMT_B8G8R8A8, CUR, CUR), RESP_OK_NODATA);
+    CHECK_EQ(attach(2, (unsigned long)cursor_img, sizeof(cursor_img), 0, 0),
+             RESP_OK_NODATA);
+    cmd(CMD_TRANSFER_TO_HOST_2D);
+    *(struct rect *)a = (struct rect){ 0, 0, CUR, CUR };
+    a[6] = 2;
+    CHECK_EQ(submit(sizeof(struct hdr) + 32, sizeof(struct hdr)),
+             RESP_OK_NODATA);
+    cmd(CMD_UPDATE_CURSOR);
+    a[0] = 0;                   /* scanout */
+    a[1] = 40;                  /* x, y */
+    a[2] = 30;
+    a[4] = 2;                   /* resource */
+    a[5] = 3;                   /* hot spot */
+    a[6] = 5;
+    submit_cursor(sizeof(struct hdr) + 32);
+    puts_("CURSOR\n");
+}
+
+static void fps_loop(void)
+{
+    uint32_t *a = args();
+    uint64_t t0, t;
+    uint32_t frames = 0;
+
+    CHECK_EQ(create_2d(3, FMT_B8G8R8X8, BW, BH), RESP_OK_NODATA);
+    CHECK_EQ(attach(3, (unsigned long)big, sizeof(big), 0, 0),
+             RESP_OK_NODATA);
+    cmd(CMD_SET_SCANOUT);
+    *(struct rect *)a = (struct rect){ 0, 0, BW, BH };
+    a[4] = 0;
+    a[5] = 3;
+    CHECK_EQ(submit(sizeof(struct hdr) + 24, sizeof(struct hdr)),
+             RESP_OK_NODATA);
+    t0 = mmio_read64(MTIME);
+    do {
+        uint32_t v = (frames * 0x030507u) & 0xffffff;
+
+        for (int i = 0; i < BW * BH; i++) {
+            big[i] = v + i;
+        }
+        cmd(CMD_TRANSFER_TO_HOST_2D);
+        *(struct rect *)a = (struct rect){ 0, 0, BW, BH };
+        *(uint64_t *)&a[4] = 0;
+        a[6] = 3;
+        submit(sizeof(struct hdr) + 32, sizeof(struct hdr));
+        cmd(CMD_RESOURCE_FLUSH);
+        *(struct rect *)a = (struct rect){ 0, 0, BW, BH };
+        a[4] = 3;
+        submit(sizeof(struct hdr) + 24, sizeof(struct hdr));
+        frames++;
+        t = mmio_read64(MTIME);
+    } while (t - t0 < 50000000);
+    printf("FPS %u %lu\n", frames, (unsigned long)(t - t0));
+}
+
 static int uart_getc(void)
 {
     if (mmio_read8(UART_BASE + 5) & 1) {
@@ -349,7 +461,24 @@ int main(void)
            (unsigned long)h->fence_id);
 
     puts_("READY\n");
-    while (uart_getc() != 'q') {
+    for (;;) {
+        int c = uart_getc();
+
+        if (c == 'q') {
+            break;
+        }
+        if (c == 'c') {
+            set_cursor();
+        }
+        if (c == 'f') {
+            fps_loop();
+        }
+        if (c == 'w') {
+            puts_("IDLE\n");
+            for (;;) {
+                __asm__ volatile("wfi");
+            }
+        }
     }
     puts_("BYE\n");
     rt_exit(0);
