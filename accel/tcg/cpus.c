@@ -16,6 +16,9 @@
 #include <time.h>
 
 #define RR_SLICE_NS     (1000 * 1000)       /* 1 ms per CPU */
+#define RR_TICK_NS      (1000 * 1000)       /* kick thread period */
+/* CPU-time budget of a slice while ops->no_preempt holds (bounded). */
+#define RR_NO_PREEMPT_NS (8 * 1000 * 1000)
 #define IDLE_WAIT_NS    (100 * 1000 * 1000) /* safety net for lost kicks */
 
 CPUState *first_cpu;
@@ -39,6 +42,11 @@ static bool vcpu_parked;
 
 static CPUState *volatile running_cpu;
 static volatile int rr_slice_expired;
+/* Bumped at each slice start, so the kick thread can tell slices apart. */
+static unsigned rr_slice_seq;
+/* The vCPU thread's CPU-time clock: slices are measured on it. */
+static clockid_t vcpu_cpu_clock;
+static bool vcpu_cpu_clock_ok;
 
 /* ---- generic CPU functions ---- */
 
@@ -223,6 +231,7 @@ static void *vcpu_thread_fn(void *arg)
                 continue;
             }
             rr_slice_expired = 0;
+            __atomic_add_fetch(&rr_slice_seq, 1, __ATOMIC_RELEASE);
             running_cpu = cpu;
             r = cpu_exec(cpu);
             running_cpu = NULL;
@@ -247,14 +256,42 @@ static void *vcpu_thread_fn(void *arg)
     return NULL;
 }
 
-/* Ends the running CPU's time slice when others want to run. */
+/* CPU time consumed by the vCPU thread; wall time if unavailable. */
+static int64_t vcpu_thread_ns(void)
+{
+    struct timespec ts;
+
+    if (!vcpu_cpu_clock_ok || clock_gettime(vcpu_cpu_clock, &ts) != 0) {
+        clock_gettime(CLOCK_MONOTONIC, &ts);
+    }
+    return (int64_t)ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
+
+/*
+ * Ends the running CPU's time slice when others want to run.
+ *
+ * A slice is measured in CPU time of the vCPU thread, not wall time, so
+ * a host that deschedules the thread (a busy machine) does not make it
+ * arbitrarily short.  Code the CPU marks no_preempt gets a longer budget:
+ * a hart stalled for whole slices inside a few-instruction firmware
+ * window is something hardware never does.  OpenSBI 1.1's
+ * sbi_hsm_hart_start() has such a window (it sets the target's state to
+ * START_PENDING before writing its start address; the target spins in
+ * sbi_hsm_hart_wait() with a stale MSIP pending): preempted there, the
+ * target hart entered Linux at the cold-boot address and ran the boot
+ * CPU's start-up code a second time (docs/devel/tcg-engine.md).
+ */
 static void *kick_thread_fn(void *arg)
 {
-    struct timespec ts = { 0, RR_SLICE_NS };
+    struct timespec ts = { 0, RR_TICK_NS };
+    unsigned seen_seq = 0;
+    int64_t slice_start = 0;
 
     (void)arg;
     for (;;) {
         CPUState *cur, *c;
+        unsigned seq;
+        int64_t now;
         int runnable = 0;
 
         nanosleep(&ts, NULL);
@@ -266,16 +303,38 @@ static void *kick_thread_fn(void *arg)
             cpu_exit(cur);
             continue;
         }
+        seq = __atomic_load_n(&rr_slice_seq, __ATOMIC_ACQUIRE);
+        now = vcpu_thread_ns();
+        if (seq != seen_seq) {
+            /* A new slice: it has run for at most one tick so far. */
+            seen_seq = seq;
+            slice_start = now;
+            continue;
+        }
+        if (now - slice_start < RR_SLICE_NS / 2) {
+            continue;   /* the vCPU thread was descheduled, not running */
+        }
+        /*
+         * Firmware with interrupts off runs a few instructions between
+         * publishing a state and the data that goes with it; hardware
+         * never stalls it there.  Spinners in such code still lose the
+         * CPU after RR_NO_PREEMPT_NS (or at once on WFI/PAUSE).
+         */
+        if (cur->ops->no_preempt && now - slice_start < RR_NO_PREEMPT_NS &&
+            cur->ops->no_preempt(cur)) {
+            continue;
+        }
         CPU_FOREACH(c) {
             if (!c->stopped && (!c->halted || c->interrupt_request ||
                                 c == cur)) {
                 runnable++;
             }
         }
-        if (runnable > 1) {
-            rr_slice_expired = 1;
-            cpu_exit(cur);
+        if (runnable < 2) {
+            continue;
         }
+        rr_slice_expired = 1;
+        cpu_exit(cur);
     }
     return NULL;
 }
@@ -314,6 +373,8 @@ void tcg_start_vcpus(void)
     if (err) {
         fatal("cannot create the vCPU thread: %s", strerror(err));
     }
+    vcpu_cpu_clock_ok = pthread_getcpuclockid(vcpu_thread,
+                                              &vcpu_cpu_clock) == 0;
     err = pthread_create(&kick_thread, NULL, kick_thread_fn, NULL);
     if (err) {
         fatal("cannot create the vCPU kick thread: %s", strerror(err));

@@ -523,6 +523,7 @@ const CPUOps riscv_cpu_ops = {
     .do_exception = riscv_cpu_do_exception,
     .exec_interrupt = riscv_cpu_exec_interrupt,
     .has_work = riscv_cpu_has_work,
+    .no_preempt = riscv_cpu_no_preempt,
     .tlb_fill = riscv_cpu_tlb_fill,
     .do_transaction_failed = riscv_cpu_do_transaction_failed,
     .do_unaligned_access = riscv_cpu_do_unaligned_access,

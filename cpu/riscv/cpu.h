@@ -171,6 +171,7 @@ void riscv_cpu_set_fs_dirty(CPURISCVState *env);
 void riscv_cpu_do_exception(CPUState *cs);
 bool riscv_cpu_exec_interrupt(CPUState *cs);
 bool riscv_cpu_has_work(CPUState *cs);
+bool riscv_cpu_no_preempt(CPUState *cs);
 bool riscv_cpu_tlb_fill(CPUState *cs, vaddr addr, int size,
                         MMUAccessType access_type, int mmu_idx, bool probe,
                         uintptr_t retaddr);

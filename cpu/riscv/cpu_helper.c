@@ -237,6 +237,14 @@ bool riscv_cpu_has_work(CPUState *cs)
     return (__atomic_load_n(&env->mip, __ATOMIC_ACQUIRE) & env->mie) != 0;
 }
 
+/* M-mode with MIE clear: firmware that no interrupt can preempt. */
+bool riscv_cpu_no_preempt(CPUState *cs)
+{
+    CPURISCVState *env = cpu_env(cs);
+
+    return env->priv == PRV_M && !(env->mstatus & MSTATUS_MIE);
+}
+
 /* ---- MMU ---- */
 
 int riscv_cpu_mmu_index(CPURISCVState *env, bool ifetch)

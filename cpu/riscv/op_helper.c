@@ -103,7 +103,13 @@ void helper_wfi(CPUState *cs)
         raise_illegal(env, ra);
     }
     if (riscv_cpu_has_work(cs)) {
-        return;                 /* already pending: WFI is a nop */
+        /*
+         * Already pending: WFI is a nop, and a loop around it is a
+         * spin-wait (OpenSBI's HSM wait with a stale MSIP): give the
+         * other harts the host thread, as PAUSE does.
+         */
+        cpu_yield(cs);
+        return;
     }
     /*
      * Resume after the WFI (always 4 bytes) once woken; an interrupt

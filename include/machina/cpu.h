@@ -86,6 +86,13 @@ typedef struct CPUOps {
     /* A pending interrupt would wake the CPU from WFI. */
     bool (*has_work)(CPUState *cpu);
     /*
+     * Optional: the CPU runs code that no interrupt can preempt (RISC-V
+     * M-mode with MIE clear).  The round-robin scheduler then defers the
+     * end of its time slice for a bounded time, as hardware would not
+     * stall such code.  Called from the kick thread: a racy peek.
+     */
+    bool (*no_preempt)(CPUState *cpu);
+    /*
      * Translate vaddr for access_type at mmu_idx and fill the TLB with
      * tlb_set_page().  On a fault: if probe, return false; otherwise
      * raise the guest exception (does not return).
