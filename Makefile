@@ -94,8 +94,13 @@ include tests/fuzz/fuzz.mk
 -include $(objs:.o=.d) $(unit-bins:=.d)
 endif
 
+# Outside both branches: it configures its own build (build-san/).
+check-sanitizers:
+	@scripts/check-sanitizers.sh
+
 clean:
 	rm -rf $(BUILD)
 
 .PHONY: all check bench install unit guest-tests run-installer clean soak
+.PHONY: check-sanitizers
 .SECONDARY:

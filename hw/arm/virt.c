@@ -1067,6 +1067,7 @@ static void virt_init(MachineState *ms)
             fatal("could not write dtb to '%s': %s", ms->dumpdtb,
                   strerror(errno));
         }
+        free(fdt);
         exit(0);
     }
     /* The DTB goes at the start of RAM unless the kernel is there. */

@@ -83,6 +83,7 @@ static int setup(void **state)
         f->bus->irqs[i] = lines[i];
         irq_levels[i] = 0;
     }
+    free(lines);                /* the bus holds the lines themselves */
     assert_int_equal(pci_device_register(&t->pci, f->bus, "testdev",
                                          PCI_DEVFN(2, 0), false), 0);
     pci_config_set_ids(&t->pci, 0x1234, 0x5678, 0x1af4, 1, 2, 0x020000);
