@@ -6,6 +6,7 @@ import os
 import re
 import select
 import shutil
+import socket
 import subprocess
 import time
 
@@ -61,6 +62,24 @@ def extra_args(binary):
     if m and int(m.group(1)) >= 8:
         return ["-audio", "none"]
     return []
+
+
+def unix_connect(path, timeout=10):
+    """A connected AF_UNIX socket to path (a monitor the emulator may still
+    be creating), with timeout set; retries until timeout seconds pass."""
+    end = time.monotonic() + timeout
+    while True:
+        sock = socket.socket(socket.AF_UNIX)
+        try:
+            sock.connect(path)
+            break
+        except OSError:
+            sock.close()
+            if time.monotonic() > end:
+                raise
+            time.sleep(0.05)
+    sock.settimeout(timeout)
+    return sock
 
 
 class Timeout(AssertionError):

@@ -7,7 +7,6 @@ and the PCIe host."""
 import os
 import re
 import shutil
-import socket
 import subprocess
 import tempfile
 import time
@@ -166,18 +165,7 @@ class Hmp:
     PROMPT = b"(machina) "
 
     def __init__(self, path, timeout=10):
-        end = time.monotonic() + timeout
-        while True:
-            try:
-                self.sock = socket.socket(socket.AF_UNIX)
-                self.sock.connect(path)
-                break
-            except OSError:
-                self.sock.close()
-                if time.monotonic() > end:
-                    raise
-                time.sleep(0.05)
-        self.sock.settimeout(timeout)
+        self.sock = machina.unix_connect(path, timeout)
 
     def cmd(self, line):
         self.sock.sendall(line.encode() + b"\n")

@@ -11,7 +11,6 @@ import shutil
 import socket
 import struct
 import subprocess
-import tempfile
 import time
 import zlib
 
@@ -91,18 +90,7 @@ def read_png(path):
 
 class Hmp:
     def __init__(self, path, timeout=10):
-        end = time.monotonic() + timeout
-        while True:
-            try:
-                self.sock = socket.socket(socket.AF_UNIX)
-                self.sock.connect(path)
-                break
-            except OSError:
-                self.sock.close()
-                if time.monotonic() > end:
-                    raise
-                time.sleep(0.05)
-        self.sock.settimeout(timeout)
+        self.sock = machina.unix_connect(path, timeout)
         self.cmd("")
 
     def cmd(self, line):
@@ -118,18 +106,7 @@ class Hmp:
 
 class Qmp:
     def __init__(self, path, timeout=10):
-        end = time.monotonic() + timeout
-        while True:
-            try:
-                self.sock = socket.socket(socket.AF_UNIX)
-                self.sock.connect(path)
-                break
-            except OSError:
-                self.sock.close()
-                if time.monotonic() > end:
-                    raise
-                time.sleep(0.05)
-        self.sock.settimeout(timeout)
+        self.sock = machina.unix_connect(path, timeout)
         self.f = self.sock.makefile("rb")
         json.loads(self.f.readline())
         self.cmd("qmp_capabilities")

@@ -4,7 +4,6 @@
 import os
 import socket
 import tempfile
-import time
 
 import pytest
 
@@ -15,18 +14,7 @@ PROMPT = b"(machina) "
 
 class Hmp:
     def __init__(self, path, timeout=10):
-        end = time.monotonic() + timeout
-        while True:
-            try:
-                self.sock = socket.socket(socket.AF_UNIX)
-                self.sock.connect(path)
-                break
-            except OSError:
-                self.sock.close()
-                if time.monotonic() > end:
-                    raise
-                time.sleep(0.05)
-        self.sock.settimeout(timeout)
+        self.sock = machina.unix_connect(path, timeout)
 
     def cmd(self, line):
         self.sock.sendall(line.encode() + b"\n")

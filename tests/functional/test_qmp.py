@@ -3,9 +3,7 @@
 
 import json
 import os
-import socket
 import tempfile
-import time
 
 import pytest
 
@@ -14,18 +12,7 @@ import machina
 
 class Qmp:
     def __init__(self, path, timeout=10):
-        end = time.monotonic() + timeout
-        while True:
-            try:
-                self.sock = socket.socket(socket.AF_UNIX)
-                self.sock.connect(path)
-                break
-            except OSError:
-                self.sock.close()
-                if time.monotonic() > end:
-                    raise
-                time.sleep(0.05)
-        self.sock.settimeout(timeout)
+        self.sock = machina.unix_connect(path, timeout)
         self.f = self.sock.makefile("rb")
         self.events = []
 

@@ -9,7 +9,6 @@ whole process with SIGSYS; bad -sandbox arguments fail with one line."""
 import functools
 import hashlib
 import http.server
-import json
 import os
 import resource
 import shutil
@@ -23,6 +22,7 @@ import pytest
 import machina
 from test_display import xvfb  # noqa: F401 (fixture)
 from test_gdb import Raw, free_port, wait_listen
+from test_display import Qmp
 from test_monitor import Hmp
 from test_virtio import KERNEL, make_ext4
 from test_virtio_pci import build_initramfs
@@ -126,23 +126,6 @@ def qemu_img(*args):
         pytest.skip("qemu-img missing (apt-get install qemu-utils)")
     return subprocess.run([q] + list(args), check=True, capture_output=True,
                           text=True)
-
-
-class Qmp:
-    def __init__(self, path):
-        self.sock = socket.socket(socket.AF_UNIX)
-        self.sock.connect(path)
-        self.sock.settimeout(10)
-        self.f = self.sock.makefile("rb")
-        json.loads(self.f.readline())
-        assert "return" in self.cmd("qmp_capabilities")
-
-    def cmd(self, name):
-        self.sock.sendall(json.dumps({"execute": name}).encode() + b"\n")
-        while True:
-            msg = json.loads(self.f.readline())
-            if "event" not in msg:
-                return msg
 
 
 def test_sandbox_linux_disk_net_monitor_gdb(emu, initramfs, tmp_path):
