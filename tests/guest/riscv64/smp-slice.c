@@ -118,7 +118,12 @@ void __attribute__((noreturn)) hart_main(unsigned long hartid)
             (unsigned long)runs[NSLICES - 1]);
     CHECK(median > 0);
     CHECK(min * RATIO >= median);
-    CHECK(firm_median >= 3 * median);
+    /*
+     * The budgets are 8 ms and ~1-2 ms of CPU time (ratio ~4.5 on a
+     * quiet host); a loaded CI host once gave 2.4.  Before the fix the
+     * two were equal, so 2x still tells them apart.
+     */
+    CHECK(firm_median >= 2 * median);
     pass("smp-slice");
     rt_exit(0);
 }
