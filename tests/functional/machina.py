@@ -2,6 +2,7 @@
 """Start an emulator with its serial console on a pipe, wait for text,
 type text, check the exit status.  Works for Machina and for QEMU."""
 
+import json
 import os
 import re
 import select
@@ -80,6 +81,86 @@ def unix_connect(path, timeout=10):
             time.sleep(0.05)
     sock.settimeout(timeout)
     return sock
+
+
+HMP_PROMPTS = (b"(machina) ", b"(qemu) ")
+
+
+class Hmp:
+    """A human monitor on a unix socket (Machina's or QEMU's prompt)."""
+
+    def __init__(self, path, timeout=10, wait_banner=False):
+        self.sock = unix_connect(path, timeout)
+        if wait_banner:
+            self.cmd("")
+
+    def cmd(self, line):
+        """Send one command line; its output up to the next prompt."""
+        self.sock.sendall(line.encode() + b"\n")
+        data = b""
+        while not data.endswith(HMP_PROMPTS):
+            chunk = self.sock.recv(65536)
+            if not chunk:
+                break
+            data += chunk
+        return data.decode("utf-8", "replace")
+
+
+class Qmp:
+    """A QMP client on a unix socket.  With negotiate=True the greeting is
+    read and capabilities negotiated; events seen while waiting for a reply
+    are kept in self.events."""
+
+    def __init__(self, path, timeout=10, negotiate=False):
+        self.sock = unix_connect(path, timeout)
+        self.f = self.sock.makefile("rb")
+        self.events = []
+        if negotiate:
+            assert "QMP" in self.read()
+            assert self.cmd("qmp_capabilities") == {"return": {}}
+
+    def close(self):
+        self.f.close()
+        self.sock.close()
+
+    def read(self):
+        line = self.f.readline()
+        assert line, "QMP connection closed"
+        return json.loads(line)
+
+    def send_raw(self, data):
+        self.sock.sendall(data if isinstance(data, bytes) else data.encode())
+
+    def reply(self):
+        """Next command reply; events seen on the way are kept."""
+        while True:
+            msg = self.read()
+            if "event" in msg:
+                self.events.append(msg)
+            else:
+                return msg
+
+    def cmd(self, name, args=None, id=None, **kwargs):
+        """Run command name; its arguments are args and/or kwargs (an
+        argument called id goes in args), id is the request's own id."""
+        req = {"execute": name}
+        if args is not None or kwargs:
+            req["arguments"] = dict(args or {}, **kwargs)
+        if id is not None:
+            req["id"] = id
+        self.send_raw(json.dumps(req) + "\n")
+        return self.reply()
+
+    def event(self, name):
+        """The next event called name (kept ones first)."""
+        for i, e in enumerate(self.events):
+            if e["event"] == name:
+                return self.events.pop(i)
+        while True:
+            msg = self.read()
+            if msg.get("event") == name:
+                return msg
+            self.events.append(msg)
 
 
 class Timeout(AssertionError):

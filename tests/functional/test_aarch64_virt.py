@@ -161,23 +161,6 @@ def test_uboot_loads_kernel_from_fw_cfg(tmp_path):
         vm.wait_for("Bad Linux ARM64 Image magic", timeout=60)
 
 
-class Hmp:
-    PROMPT = b"(machina) "
-
-    def __init__(self, path, timeout=10):
-        self.sock = machina.unix_connect(path, timeout)
-
-    def cmd(self, line):
-        self.sock.sendall(line.encode() + b"\n")
-        data = b""
-        while not data.endswith(self.PROMPT):
-            chunk = self.sock.recv(65536)
-            if not chunk:
-                break
-            data += chunk
-        return data.decode("utf-8", "replace")
-
-
 def test_monitor_mtree_qtree():
     tmp = tempfile.mkdtemp(prefix="machina-armvirt-")
     path = os.path.join(tmp, "hmp.sock")
@@ -185,7 +168,7 @@ def test_monitor_mtree_qtree():
         with uboot_vm(["-monitor", "unix:%s,server=on,wait=off" % path]) \
                 as vm:
             vm.wait_for(r"U-Boot 20\d\d", timeout=60)
-            mon = Hmp(path)
+            mon = machina.Hmp(path)
             mtree = mon.cmd("info mtree")
             for name in ("virt.flash0", "virt.flash1", "gicv2.dist",
                          "gicv2.cpu", "gicv2m", "pl031", "pl061",
@@ -281,7 +264,7 @@ def test_power_button_reaches_linux(tmp_path, gic):
                      "-monitor", "unix:%s,server=on,wait=off" % path],
                     binary=emu64()) as vm:
         vm.wait_for(r"== keys on /dev/input/event\d", timeout=120)
-        mon = Hmp(path)
+        mon = machina.Hmp(path)
         mon.cmd("system_powerdown")
         # EV_KEY (1), KEY_POWER (116 = 0x74).  The value is the line as
         # gpio-keys reads it after its debounce time: 1 (pressed) under

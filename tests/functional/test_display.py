@@ -5,7 +5,6 @@ same under Debian's QEMU; the VNC server serves the same frame to a small
 RFB client and to vncsnapshot and survives malformed clients; Debian's
 riscv64 kernel brings up fbcon on virtio-gpu and on bochs-display."""
 
-import json
 import os
 import shutil
 import socket
@@ -20,7 +19,6 @@ import machina
 from linuxboot import RISCV64, build_initramfs, missing
 
 W, H = 320, 200
-PROMPTS = (b"(machina) ", b"(qemu) ")
 BARS = [0xffffff, 0xffff00, 0x00ffff, 0x00ff00,
         0xff00ff, 0xff0000, 0x0000ff, 0x000000]
 
@@ -88,38 +86,6 @@ def read_png(path):
     return w, h, b"".join(r[1:] for r in rows)
 
 
-class Hmp:
-    def __init__(self, path, timeout=10):
-        self.sock = machina.unix_connect(path, timeout)
-        self.cmd("")
-
-    def cmd(self, line):
-        self.sock.sendall(line.encode() + b"\n")
-        data = b""
-        while not data.endswith(PROMPTS):
-            chunk = self.sock.recv(65536)
-            if not chunk:
-                break
-            data += chunk
-        return data.decode("utf-8", "replace")
-
-
-class Qmp:
-    def __init__(self, path, timeout=10):
-        self.sock = machina.unix_connect(path, timeout)
-        self.f = self.sock.makefile("rb")
-        json.loads(self.f.readline())
-        self.cmd("qmp_capabilities")
-
-    def cmd(self, name, **args):
-        self.sock.sendall(json.dumps({"execute": name,
-                                      "arguments": args}).encode() + b"\n")
-        while True:
-            msg = json.loads(self.f.readline())
-            if "event" not in msg:
-                return msg
-
-
 class GfxVm:
     """gfx_virtio_gpu.elf with an HMP socket (and optionally VNC, QMP)."""
 
@@ -133,7 +99,7 @@ class GfxVm:
             args += ["-global", "virtio-mmio.force-legacy=false"]
         self.vm = machina.Vm(args + list(extra), binary=binary)
         self.vm.wait_for("READY", timeout=30)
-        self.hmp = Hmp(self.hmp_path)
+        self.hmp = machina.Hmp(self.hmp_path, wait_banner=True)
 
     def screendump(self, path, fmt=None):
         out = self.hmp.cmd("screendump %s%s" % ("-f %s " % fmt if fmt
@@ -188,7 +154,7 @@ def test_qmp_screendump(emu, gfx_elf, tmp_path):
     g = GfxVm(emu, gfx_elf, str(tmp_path),
               ["-qmp", "unix:%s,server=on,wait=off" % qmp_path])
     try:
-        q = Qmp(qmp_path)
+        q = machina.Qmp(qmp_path, negotiate=True)
         r = q.cmd("screendump", filename=str(tmp_path / "q.img"),
                   format="ppm")
         assert r == {"return": {}}, r
@@ -561,7 +527,7 @@ def test_linux_fbcon(emu, fb_initramfs, tmp_path, device):
     try:
         vm.wait_for("== fb ", timeout=240)
         vm.wait_for("== drawn", timeout=60)
-        hmp = Hmp(hmp_path)
+        hmp = machina.Hmp(hmp_path, wait_banner=True)
         out = hmp.cmd("screendump %s" % (tmp_path / "fb.ppm"))
         assert "screendump:" not in out, out
         w, h, rgb = read_ppm(str(tmp_path / "fb.ppm"))

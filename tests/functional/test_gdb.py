@@ -349,7 +349,6 @@ def test_gdb_watchpoints_and_monitor(emu, guest_dir):
 def uboot_prompt_pc():
     """Boot U-Boot to its prompt; return (relocaddr, a pc in the relocated
     prompt loop) from bdinfo and HMP 'info registers'."""
-    import test_monitor
     import tempfile
     tmp = tempfile.mkdtemp(prefix="machina-gdb-")
     path = os.path.join(tmp, "hmp.sock")
@@ -366,7 +365,7 @@ def uboot_prompt_pc():
             m = re.search(r"relocaddr\s*=\s*(0x[0-9a-f]+)", vm.text)
             reloc = int(m.group(1), 16)
             vm.wait_for(r"=> ", timeout=30)
-            mon = test_monitor.Hmp(path)
+            mon = machina.Hmp(path)
             for _ in range(200):
                 regs = mon.cmd("info registers")
                 pc = int(re.search(r"\bpc\s+([0-9a-f]+)", regs).group(1), 16)

@@ -18,7 +18,7 @@ import pytest
 
 import machina
 from linuxboot import ARM64, RISCV64, build_initramfs, missing
-from test_display import Hmp, Qmp, Rfb, xvfb  # noqa: F401 (fixture)
+from test_display import Rfb, xvfb  # noqa: F401 (fixture)
 
 MODULES = ["virtio_mmio", "virtio_pci", "virtio_input", "evdev"]
 
@@ -161,8 +161,8 @@ def test_input_monitor_and_vnc(arch, transport, tmp_path):
         "-vnc", "unix:" + vnc_path])
     try:
         ev = Events(vm)
-        hmp = Hmp(hmp_path)
-        qmp = Qmp(qmp_path)
+        hmp = machina.Hmp(hmp_path, wait_banner=True)
+        qmp = machina.Qmp(qmp_path, negotiate=True)
 
         # HMP sendkey: one key, then a combination (press in order,
         # release in reverse).

@@ -9,22 +9,6 @@ import pytest
 
 import machina
 
-PROMPT = b"(machina) "
-
-
-class Hmp:
-    def __init__(self, path, timeout=10):
-        self.sock = machina.unix_connect(path, timeout)
-
-    def cmd(self, line):
-        self.sock.sendall(line.encode() + b"\n")
-        data = b""
-        while not data.endswith(PROMPT):
-            chunk = self.sock.recv(65536)
-            if not chunk:
-                break
-            data += chunk
-        return data.decode("utf-8", "replace")
 
 
 @pytest.fixture
@@ -36,7 +20,7 @@ def hmp_vm(emu):
     with machina.Vm(["-M", "virt", "-nographic", "-kernel", machina.UBOOT,
                      "-monitor", "unix:%s,server=on,wait=off" % path]) as vm:
         vm.wait_for("OpenSBI", timeout=30)
-        mon = Hmp(path)
+        mon = machina.Hmp(path)
         yield vm, mon
         mon.sock.close()
     os.unlink(path) if os.path.exists(path) else None

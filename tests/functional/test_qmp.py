@@ -1,59 +1,12 @@
 # SPDX-License-Identifier: MIT
 """QMP client: every command and event, and bad input, against U-Boot."""
 
-import json
 import os
 import tempfile
 
 import pytest
 
 import machina
-
-
-class Qmp:
-    def __init__(self, path, timeout=10):
-        self.sock = machina.unix_connect(path, timeout)
-        self.f = self.sock.makefile("rb")
-        self.events = []
-
-    def close(self):
-        self.f.close()
-        self.sock.close()
-
-    def read(self):
-        line = self.f.readline()
-        assert line, "QMP connection closed"
-        return json.loads(line)
-
-    def send_raw(self, data):
-        self.sock.sendall(data if isinstance(data, bytes) else data.encode())
-
-    def reply(self):
-        """Next command reply; events seen on the way are kept."""
-        while True:
-            msg = self.read()
-            if "event" in msg:
-                self.events.append(msg)
-            else:
-                return msg
-
-    def cmd(self, name, args=None, **extra):
-        req = {"execute": name}
-        if args is not None:
-            req["arguments"] = args
-        req.update(extra)
-        self.send_raw(json.dumps(req) + "\n")
-        return self.reply()
-
-    def event(self, name):
-        for i, e in enumerate(self.events):
-            if e["event"] == name:
-                return self.events.pop(i)
-        while True:
-            msg = self.read()
-            if msg.get("event") == name:
-                return msg
-            self.events.append(msg)
 
 
 @pytest.fixture
@@ -72,7 +25,7 @@ def qmp_vm(emu):
 
 
 def connect(path):
-    q = Qmp(path)
+    q = machina.Qmp(path)
     greeting = q.read()
     assert "version" in greeting["QMP"]
     assert greeting["QMP"]["capabilities"] == []

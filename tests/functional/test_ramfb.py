@@ -16,7 +16,7 @@ import subprocess
 import pytest
 
 import machina
-from test_display import Hmp, Rfb, expected_pattern, read_png, read_ppm
+from test_display import Rfb, expected_pattern, read_png, read_ppm
 
 W, H = 320, 200
 MODES = 3           # XRGB8888 (padded stride), RGB888, ARGB8888
@@ -72,7 +72,7 @@ class RamfbVm:
         self.vm = machina.Vm(args + list(extra), binary=binary)
         self.hmp = None
         self.vm.wait_for(r"READY 0\r?\n", timeout=60)
-        self.hmp = Hmp(self.hmp_path)
+        self.hmp = machina.Hmp(self.hmp_path, wait_banner=True)
 
     def screendump(self, path):
         out = self.hmp.cmd("screendump %s" % path)

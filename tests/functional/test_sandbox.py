@@ -22,8 +22,6 @@ import pytest
 import machina
 from test_display import xvfb  # noqa: F401 (fixture)
 from test_gdb import Raw, free_port, wait_listen
-from test_display import Qmp
-from test_monitor import Hmp
 from test_virtio import KERNEL, make_ext4
 from test_virtio_pci import build_initramfs
 
@@ -171,13 +169,13 @@ def test_sandbox_linux_disk_net_monitor_gdb(emu, initramfs, tmp_path):
                         timeout=60)
             vm.wait_for(r"== waiting", timeout=30)
 
-            mon = Hmp(hmp_path)
+            mon = machina.Hmp(hmp_path)
             assert "running" in mon.cmd("info status")
             out = mon.cmd("screendump " + shot)
             assert "screendump:" not in out, out
             with open(shot, "rb") as f:
                 assert f.read(2) == b"P6"
-            qmp = Qmp(qmp_path)
+            qmp = machina.Qmp(qmp_path, negotiate=True)
             assert qmp.cmd("query-status")["return"]["running"] is True
             with socket.socket(socket.AF_UNIX) as v:
                 v.settimeout(10)
@@ -248,7 +246,7 @@ def test_sandbox_sdl_window(emu, tmp_path, xvfb):  # noqa: F811
         vm.wait_for("Hit any key to stop autoboot", timeout=60)
         vm.send(" ")
         vm.wait_for("=> ", timeout=30)
-        mon = Hmp(hmp_path)
+        mon = machina.Hmp(hmp_path)
         out = mon.cmd("screendump " + shot)
         assert "screendump:" not in out, out
         with open(shot, "rb") as f:

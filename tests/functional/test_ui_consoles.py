@@ -23,7 +23,7 @@ import pytest
 import machina
 from linuxboot import ARM64, build_initramfs, missing
 from test_aarch64_virt import POWER_INIT as AARCH64_POWER_INIT
-from test_display import (H, W, GfxVm, Qmp, Rfb,  # noqa: F401
+from test_display import (H, W, GfxVm, Rfb,  # noqa: F401
                           expected_pattern, gfx_elf, read_ppm, read_xwd,
                           xvfb)
 
@@ -151,7 +151,7 @@ def test_monitor_text_console(emu, gfx_elf, tmp_path, xvfb):
             if os.path.exists(serial) and "READY" in open(serial).read():
                 break
             time.sleep(0.1)
-        q = Qmp(qmp_path)
+        q = machina.Qmp(qmp_path, negotiate=True)
         version = q.cmd("human-monitor-command",
                         **{"command-line": "info version"})["return"].strip()
         assert version
