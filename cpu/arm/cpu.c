@@ -311,6 +311,13 @@ static void arm_cpu_set_irq(void *opaque, int n, int level)
     } else if (!(__atomic_and_fetch(&cpu->irq_level, ~bit,
                                     __ATOMIC_SEQ_CST))) {
         cpu_reset_interrupt(&cpu->parent, CPU_INTERRUPT_HARD);
+        /*
+         * A line raised by another thread between the two atomics has
+         * set the request already; the reset must not lose it.
+         */
+        if (__atomic_load_n(&cpu->irq_level, __ATOMIC_SEQ_CST)) {
+            cpu_interrupt(&cpu->parent, CPU_INTERRUPT_HARD);
+        }
     }
 }
 
