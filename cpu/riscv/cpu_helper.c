@@ -211,6 +211,14 @@ void riscv_cpu_update_mip(CPURISCVState *env, uint64_t mask, uint64_t val)
         cpu_interrupt(cs, CPU_INTERRUPT_HARD);
     } else {
         cpu_reset_interrupt(cs, CPU_INTERRUPT_HARD);
+        /*
+         * Another thread (a timer on the main loop) may have set a bit
+         * and the request between our CAS and the reset: don't lose it,
+         * or a hart in WFI sleeps on with the timer pending.
+         */
+        if (__atomic_load_n(&env->mip, __ATOMIC_SEQ_CST) & env->mie) {
+            cpu_interrupt(cs, CPU_INTERRUPT_HARD);
+        }
     }
 }
 
