@@ -87,11 +87,12 @@ static void test_rtc(void)
     mmio_write32(RTC_BASE + 0x10, 1);       /* IRQ_ENABLED */
     mmio_write32(RTC_BASE + 0x0c, (uint32_t)(now >> 32));
     mmio_write32(RTC_BASE + 0x08, (uint32_t)now);
-    set_csr(mstatus, MSTATUS_MIE);
+    /* Test with MIE clear so the interrupt can't slip in before WFI. */
     while (!irqs) {
         __asm__ volatile("wfi");
+        set_csr(mstatus, MSTATUS_MIE);
+        clear_csr(mstatus, MSTATUS_MIE);
     }
-    clear_csr(mstatus, MSTATUS_MIE);
     CHECK_EQ(claimed, RTC_IRQ);
     pass("plic rtc alarm");
 }

@@ -41,11 +41,17 @@ static void test_mtimecmp(void)
     m_irqs = 0;
     mmio_write64(CLINT_MTIMECMP, target);
     set_csr(mie, MIP_MTIP);
-    set_csr(mstatus, MSTATUS_MIE);
+    /*
+     * Test with MIE clear, then WFI: an interrupt that comes between the
+     * test and the WFI stays pending and ends the WFI.  With MIE set it
+     * would be taken there, and the WFI would wait for another that never
+     * comes (seen under host load).  MIE is opened only to take it.
+     */
     while (!m_irqs) {
         __asm__ volatile("wfi");
+        set_csr(mstatus, MSTATUS_MIE);
+        clear_csr(mstatus, MSTATUS_MIE);
     }
-    clear_csr(mstatus, MSTATUS_MIE);
     CHECK_EQ(last_cause, 7);
     CHECK(mmio_read64(CLINT_MTIME) >= target);
     CHECK(!(read_csr(mip) & MIP_MTIP));
@@ -93,11 +99,11 @@ static long s_stimecmp(long arg)
     __asm__ volatile("rdtime %0" : "=r"(now));
     write_csr(0x14d, now + TICKS_1MS);
     set_csr(sie, MIP_STIP);
-    set_csr(sstatus, MSTATUS_SIE);
-    while (!s_irqs) {
+    while (!s_irqs) {                   /* as in test_mtimecmp */
         __asm__ volatile("wfi");
+        set_csr(sstatus, MSTATUS_SIE);
+        clear_csr(sstatus, MSTATUS_SIE);
     }
-    clear_csr(sstatus, MSTATUS_SIE);
     return arg;
 }
 
