@@ -7,9 +7,9 @@
  *   be32 stride (0: width * bytes per pixel)
  * written by the guest with an fw_cfg DMA write.
  *
- * Accepted, as QEMU 7.2 (hw/display/ramfb.c, ui/qemu-pixman.c): fourcc
- * XR24, AR24 (32 bpp) and RG24 (24 bpp) -- QEMU 8.1 added XB24/AB24,
- * 7.2 refuses them and so do we; 16 <= width <= 16000,
+ * Accepted, as QEMU 8.1 and later (hw/display/ramfb.c, ui/qemu-pixman.c):
+ * fourcc XR24, AR24, XB24, AB24 (32 bpp) and RG24 (24 bpp) -- QEMU 7.2
+ * refuses XB24/AB24; 16 <= width <= 16000,
  * 16 <= height <= 12000 (the Bochs VBE limits); the bytes shown,
  * [addr, addr + stride * (height - 1) + width * bpp), lie in one guest
  * RAM block.  Anything else is a guest error and the display keeps what
@@ -43,6 +43,8 @@
 #define DRM_FORMAT_RGB888       FOURCC('R', 'G', '2', '4')
 #define DRM_FORMAT_XRGB8888     FOURCC('X', 'R', '2', '4')
 #define DRM_FORMAT_ARGB8888     FOURCC('A', 'R', '2', '4')
+#define DRM_FORMAT_XBGR8888     FOURCC('X', 'B', '2', '4')
+#define DRM_FORMAT_ABGR8888     FOURCC('A', 'B', '2', '4')
 
 typedef struct RamfbMode {
     hwaddr addr;
@@ -80,6 +82,8 @@ static unsigned ramfb_format_bpp(uint32_t fourcc)
     switch (fourcc) {
     case DRM_FORMAT_XRGB8888:
     case DRM_FORMAT_ARGB8888:
+    case DRM_FORMAT_XBGR8888:
+    case DRM_FORMAT_ABGR8888:
         return 4;
     case DRM_FORMAT_RGB888:
         return 3;
@@ -98,6 +102,12 @@ static void ramfb_convert_row(DisplaySurface *surf, int y, const uint8_t *src,
     case DRM_FORMAT_XRGB8888:
     case DRM_FORMAT_ARGB8888:
         surface_convert_rect(surf, 0, y, src, (size_t)w * 4, FB_X8R8G8B8,
+                             w, 1);
+        break;
+    case DRM_FORMAT_XBGR8888:
+    case DRM_FORMAT_ABGR8888:
+        /* Little-endian [31:0] X:B:G:R; alpha is not blended. */
+        surface_convert_rect(surf, 0, y, src, (size_t)w * 4, FB_X8B8G8R8,
                              w, 1);
         break;
     default:

@@ -85,6 +85,8 @@ int main(void)
         { XRGB8888, W * 4 + 64 },
         { RGB888, W * 3 + 4 },
         { ARGB8888, 0 },
+        { XBGR8888, 0 },            /* QEMU 8.1+; 7.2 refuses these two */
+        { ABGR8888, W * 4 + 16 },
     };
     uint64_t sig = fw_read_le(KEY_SIGNATURE, 4), uuid, uuid2;
 
