@@ -7,15 +7,9 @@
  * TLBI VAE1 with an ASID must make a changed entry visible; 16-bit ASIDs
  * that differ only in the upper byte are distinct with TCR.AS.
  */
-#include "lib.h"
-
 #define PG 4096
-#define AF (1ULL << 10)
-#define NG (1ULL << 11)
-#define SH_INNER (3ULL << 8)
-#define ATTR_DEV (0ULL << 2)
-#define ATTR_MEM (1ULL << 2)
-#define VBASE 0x80000000ULL     /* L1 index 2: the per-ASID window */
+#include "mmulib.h"            /* VBASE: L1 index 2: the per-ASID window */
+
 #define TCR_A1 (1ULL << 22)
 #define TCR_AS (1ULL << 36)
 
@@ -28,19 +22,14 @@ static Space sb __attribute__((aligned(PG)));
 static volatile uint64_t data[3][PG / 8] __attribute__((aligned(PG)));
 static uint32_t code[3][PG / 4] __attribute__((aligned(PG)));
 
-static uint64_t page(const volatile void *p)
-{
-    return (uint64_t)p | AF | NG | SH_INNER | ATTR_MEM | 3;
-}
-
 static void build(Space *s, int d, int c)
 {
     s->l1[0] = 0x00000000ULL | AF | ATTR_DEV | 1;              /* devices */
     s->l1[1] = 0x40000000ULL | AF | SH_INNER | ATTR_MEM | 1;   /* RAM */
     s->l1[2] = (uint64_t)s->l2 | 3;
     s->l2[0] = (uint64_t)s->l3 | 3;
-    s->l3[0] = page(data[d]);
-    s->l3[1] = page(code[c]);
+    s->l3[0] = page(data[d], NG);
+    s->l3[1] = page(code[c], NG);
 }
 
 /* "movz w0, #n; ret" at the start of each code page. */
@@ -110,7 +99,7 @@ int main(void)
 
     /* Space A's code page now holds the third function: TLBI ASIDE1. */
     set_ttbr0(&sa, 1);
-    sa.l3[1] = page(code[2]);
+    sa.l3[1] = page(code[2], NG);
     sync_();
     __asm__ volatile("tlbi aside1, %0\n dsb ish\n isb"
                      : : "r"(1ULL << 48) : "memory");
@@ -119,7 +108,7 @@ int main(void)
     probe("asid 2 untouched");
 
     /* Space B's data page changes: TLBI VAE1 with ASID 2. */
-    sb.l3[0] = page(data[2]);
+    sb.l3[0] = page(data[2], NG);
     sync_();
     __asm__ volatile("tlbi vae1, %0\n dsb ish\n isb"
                      : : "r"(2ULL << 48 | VBASE >> 12) : "memory");

@@ -6,15 +6,8 @@
  * write; a faulting instruction changes no register and no memory.
  * Runs on -cpu max.
  */
-#include "lib.h"
-
 #define PG 4096
-#define AF (1ULL << 10)
-#define SH_INNER (3ULL << 8)
-#define AP_RO (2ULL << 6)
-#define ATTR_DEV (0ULL << 2)
-#define ATTR_MEM (1ULL << 2)
-#define VBASE 0x80000000ULL     /* L1 index 2: remapped window */
+#include "mmulib.h"            /* VBASE: L1 index 2: remapped window */
 
 static uint64_t l1[512] __attribute__((aligned(PG)));
 static uint64_t l2[512] __attribute__((aligned(PG)));
@@ -29,11 +22,6 @@ static void hook(uint64_t *frame)
     show("  ESR_EL1", esr);
     show("  FAR - VBASE", SYSREG_READ(far_el1) - VBASE);
     SYSREG_WRITE(elr_el1, SYSREG_READ(elr_el1) + 4);
-}
-
-static uint64_t page(volatile void *p, uint64_t extra)
-{
-    return (uint64_t)p | AF | SH_INNER | ATTR_MEM | extra | 3;
 }
 
 static void mmu_on(void)

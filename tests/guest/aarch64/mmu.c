@@ -1,42 +1,12 @@
 /* SPDX-License-Identifier: MIT */
 /* Stage-1 MMU, 4K granule: aliases, permission and AF faults, TLBI. */
-#include "lib.h"
-
 #define PG 4096
-#define AF (1ULL << 10)
-#define SH_INNER (3ULL << 8)
-#define AP_RO (2ULL << 6)
-#define ATTR_DEV (0ULL << 2)
-#define ATTR_MEM (1ULL << 2)
-#define VBASE 0x80000000ULL     /* L1 index 2: remapped window */
+#include "mmulib.h"            /* VBASE: L1 index 2: remapped window */
 
 static uint64_t l1[512] __attribute__((aligned(PG)));
 static uint64_t l2[512] __attribute__((aligned(PG)));
 static uint64_t l3[512] __attribute__((aligned(PG)));
 static volatile uint64_t pa[2][PG / 8] __attribute__((aligned(PG)));
-
-static void hook(uint64_t *frame)
-{
-    uint64_t esr = SYSREG_READ(esr_el1);
-
-    (void)frame;
-    show("  EC", esr >> 26);
-    show("  DFSC", esr & 0x3f);
-    show("  WnR", (esr >> 6) & 1);
-    show("  FAR - VBASE", SYSREG_READ(far_el1) - VBASE);
-    SYSREG_WRITE(elr_el1, SYSREG_READ(elr_el1) + 4);
-}
-
-static void tlbi_va(uint64_t va)
-{
-    __asm__ volatile("dsb ishst\n tlbi vae1, %0\n dsb ish\n isb"
-                     : : "r"(va >> 12) : "memory");
-}
-
-static uint64_t page(volatile void *p, uint64_t extra)
-{
-    return (uint64_t)p | AF | SH_INNER | ATTR_MEM | extra | 3;
-}
 
 int main(void)
 {
@@ -69,7 +39,7 @@ int main(void)
     show("write through alias", pa[0][1]);
     show("read-only alias read", v[PG / 8]);
 
-    trap_hook = hook;
+    trap_hook = fault_hook;
     puts_("store to read-only page:\n");
     v[PG / 8 + 2] = 0x4444;
     show("unchanged", pa[0][2]);

@@ -1,41 +1,11 @@
 /* SPDX-License-Identifier: MIT */
 /* Stage-1 MMU, 64K granule: level 2 blocks, level 3 pages, TLBI. */
-#include "lib.h"
-
 #define PG 65536
-#define AF (1ULL << 10)
-#define SH_INNER (3ULL << 8)
-#define AP_RO (2ULL << 6)
-#define ATTR_DEV (0ULL << 2)
-#define ATTR_MEM (1ULL << 2)
-#define VBASE 0x80000000ULL     /* L2 index 4: remapped window */
+#include "mmulib.h"            /* VBASE: L2 index 4: remapped window */
 
 static uint64_t l2[1024] __attribute__((aligned(PG)));
 static uint64_t l3[8192] __attribute__((aligned(PG)));
 static volatile uint64_t pa[2][PG / 8] __attribute__((aligned(PG)));
-
-static void hook(uint64_t *frame)
-{
-    uint64_t esr = SYSREG_READ(esr_el1);
-
-    (void)frame;
-    show("  EC", esr >> 26);
-    show("  DFSC", esr & 0x3f);
-    show("  WnR", (esr >> 6) & 1);
-    show("  FAR - VBASE", SYSREG_READ(far_el1) - VBASE);
-    SYSREG_WRITE(elr_el1, SYSREG_READ(elr_el1) + 4);
-}
-
-static void tlbi_va(uint64_t va)
-{
-    __asm__ volatile("dsb ishst\n tlbi vae1, %0\n dsb ish\n isb"
-                     : : "r"(va >> 12) : "memory");
-}
-
-static uint64_t page(volatile void *p, uint64_t extra)
-{
-    return (uint64_t)p | AF | SH_INNER | ATTR_MEM | extra | 3;
-}
 
 int main(void)
 {
@@ -67,7 +37,7 @@ int main(void)
     show("read-only alias read", v[PG / 8]);
     show("same 64K page, +0x8000", v[0x1000] == pa[0][0x1000]);
 
-    trap_hook = hook;
+    trap_hook = fault_hook;
     puts_("store to read-only page:\n");
     v[PG / 8 + 2] = 0x4444;
     puts_("load from page with AF=0:\n");
