@@ -3,17 +3,15 @@
 ext4 (INTx interrupts), virtio-rng-pci, and a virtio console port on a
 file chardev (over virtio-serial-pci and virtio-serial-device)."""
 
-import hashlib
 import socket
-import subprocess
 import time
 
 import pytest
 
-import machina
 import linuxboot
 from linuxboot import RISCV64
-from test_virtio import BUSYBOX, KERNEL, need, make_ext4
+from test_virtio import (BUSYBOX, KERNEL, boot, check_ext4, ext4_session,
+                         make_ext4, need)
 
 INIT = r"""#!/bin/busybox sh
 /bin/busybox --install -s /bin
@@ -81,35 +79,14 @@ def initramfs(tmp_path_factory):
                            MODULES, INIT)
 
 
-def boot(initramfs, mode, extra):
-    return machina.Vm(["-M", "virt", "-m", "256M", "-nographic",
-                       "-bios", "default", "-kernel", KERNEL,
-                       "-initrd", initramfs,
-                       "-append", "console=ttyS0 panic=-1 quiet mtest=" +
-                       mode] + extra)
-
-
 def test_virtio_blk_pci_ext4(emu, initramfs, tmp_path):
     img = make_ext4(tmp_path)
     with boot(initramfs, "blk", ["-drive", "file=%s,format=raw,if=none,"
                                  "id=hd0" % img, "-device",
                                  "virtio-blk-pci,drive=hd0"]) as vm:
         vm.wait_for(r"== pci 0000:00:01.0 0x1af4 0x1042", timeout=60)
-        vm.wait_for(r"== mounted", timeout=60)
-        vm.wait_for(r"== old hello from the host", timeout=30)
-        big = vm.wait_for(r"== big ([0-9a-f]{32})", timeout=60).group(1)
-        vm.wait_for(r"== umounted", timeout=30)
-        vm.wait_for(r"== done", timeout=30)
-        assert vm.wait_exit(timeout=30) == 0
-    r = subprocess.run(["e2fsck", "-fn", img], capture_output=True,
-                       text=True)
-    assert r.returncode == 0, r.stdout + r.stderr
-    out = subprocess.run(["debugfs", "-R", "cat /file", img],
-                         capture_output=True, text=True).stdout
-    assert out == "written over virtio-pci\n"
-    data = subprocess.run(["debugfs", "-R", "cat /big", img],
-                          capture_output=True).stdout
-    assert hashlib.md5(data).hexdigest().encode() == big
+        big = ext4_session(vm)
+    check_ext4(img, "written over virtio-pci\n", big)
 
 
 def test_virtio_rng_pci(emu, initramfs):
