@@ -13,104 +13,38 @@
 #include "machina/pci.h"
 #include "machina/log.h"
 #include "machina/ui.h"
+#include "machina/vga.h"
 #include <stdlib.h>
 #include <string.h>
 
 #define BOCHS_VENDOR_ID         0x1234
 #define BOCHS_DEVICE_ID         0x1111
 #define PCI_CLASS_DISPLAY_OTHER 0x0380
-#define BOCHS_MMIO_SIZE         0x1000
-#define BOCHS_VGA_OFF           0x400
-#define BOCHS_DISPI_OFF         0x500
-#define BOCHS_QEXT_OFF          0x600
-#define BOCHS_QEXT_SIZE         0x8
-
-/* Dispi register indices and values (Bochs vbe.h) */
-enum {
-    DISPI_ID, DISPI_XRES, DISPI_YRES, DISPI_BPP, DISPI_ENABLE, DISPI_BANK,
-    DISPI_VIRT_WIDTH, DISPI_VIRT_HEIGHT, DISPI_X_OFFSET, DISPI_Y_OFFSET,
-    DISPI_VIDEO_MEMORY_64K, DISPI_NR,
-};
-#define DISPI_ID5               0xb0c5
-#define DISPI_ENABLED           0x01
-#define DISPI_GETCAPS           0x02
-#define DISPI_MAX_XRES          16000
-#define DISPI_MAX_YRES          12000
-#define DISPI_MAX_BPP           32
 
 typedef struct BochsDisplay {
     PCIDevice pci;              /* must be first */
     char *addr;                 /* property: slot[.fn] */
     uint64_t vgamem;            /* property: framebuffer bytes */
     MemoryRegion vram, mmio;
-    uint16_t dispi[DISPI_NR];
-    uint32_t qext_endian;
+    VbeState vbe;               /* dispi + QEMU extension registers */
     Console *con;
     uint8_t *shadow;            /* last converted framebuffer rows */
     size_t shadow_size;
     bool invalid;               /* redraw everything next time */
 } BochsDisplay;
 
-/* ---- dispi registers ---- */
-
-static uint16_t bochs_dispi_read(BochsDisplay *s, unsigned idx)
-{
-    bool caps = s->dispi[DISPI_ENABLE] & DISPI_GETCAPS;
-
-    switch (idx) {
-    case DISPI_ID:
-        return DISPI_ID5;
-    case DISPI_XRES:
-        return caps ? DISPI_MAX_XRES : s->dispi[idx];
-    case DISPI_YRES:
-        return caps ? DISPI_MAX_YRES : s->dispi[idx];
-    case DISPI_BPP:
-        return caps ? DISPI_MAX_BPP : s->dispi[idx];
-    case DISPI_VIDEO_MEMORY_64K:
-        return s->vgamem / (64 * KiB);
-    default:
-        return idx < DISPI_NR ? s->dispi[idx] : 0;
-    }
-}
-
-static void bochs_dispi_write(BochsDisplay *s, unsigned idx, uint16_t val)
-{
-    switch (idx) {
-    case DISPI_ID:
-    case DISPI_VIDEO_MEMORY_64K:
-        return;                 /* read-only here */
-    case DISPI_BPP:
-        if (val != 8 && val != 15 && val != 16 && val != 24 && val != 32) {
-            guest_error("bochs-display: bpp %u not supported\n", val);
-            return;
-        }
-        break;
-    case DISPI_BANK:
-        val = 0;                /* no banked window without VGA */
-        break;
-    default:
-        if (idx >= DISPI_NR) {
-            guest_error("bochs-display: dispi index 0x%x\n", idx);
-            return;
-        }
-        break;
-    }
-    s->dispi[idx] = val;
-    s->invalid = true;
-}
+/* ---- registers (hw/display/vbe.c) ---- */
 
 static uint64_t bochs_mmio_read(void *opaque, hwaddr addr, unsigned size)
 {
     BochsDisplay *s = opaque;
 
-    if (addr >= BOCHS_DISPI_OFF && addr < BOCHS_QEXT_OFF) {
-        return bochs_dispi_read(s, (addr - BOCHS_DISPI_OFF) / 2);
+    if (addr >= VBE_MMIO_DISPI_OFF && addr < VBE_MMIO_QEXT_OFF) {
+        return vbe_read(&s->vbe, (addr - VBE_MMIO_DISPI_OFF) / 2);
     }
-    if (addr == BOCHS_QEXT_OFF) {
-        return BOCHS_QEXT_SIZE;
-    }
-    if (addr == BOCHS_QEXT_OFF + 4) {
-        return s->qext_endian;
+    if (addr >= VBE_MMIO_QEXT_OFF &&
+        addr < VBE_MMIO_QEXT_OFF + VBE_MMIO_QEXT_SIZE) {
+        return vbe_qext_read(&s->vbe, addr - VBE_MMIO_QEXT_OFF);
     }
     return 0;                   /* EDID area empty, VGA ports absent */
 }
@@ -120,15 +54,14 @@ static void bochs_mmio_write(void *opaque, hwaddr addr, uint64_t val,
 {
     BochsDisplay *s = opaque;
 
-    if (addr >= BOCHS_DISPI_OFF && addr < BOCHS_QEXT_OFF) {
-        bochs_dispi_write(s, (addr - BOCHS_DISPI_OFF) / 2, val);
-    } else if (addr == BOCHS_QEXT_OFF + 4) {
-        /* 0x1e1e1e1e little endian, 0xbebebebe big: only LE is shown. */
-        s->qext_endian = val;
-        if (val != 0x1e1e1e1e) {
-            log_unimp("bochs-display: big-endian framebuffer\n");
+    if (addr >= VBE_MMIO_DISPI_OFF && addr < VBE_MMIO_QEXT_OFF) {
+        if (vbe_write(&s->vbe, (addr - VBE_MMIO_DISPI_OFF) / 2, val)) {
+            s->invalid = true;
         }
-    } else if (addr < BOCHS_VGA_OFF || addr >= BOCHS_QEXT_OFF) {
+    } else if (addr >= VBE_MMIO_QEXT_OFF) {
+        vbe_qext_write(&s->vbe, addr - VBE_MMIO_QEXT_OFF, val,
+                       "bochs-display");
+    } else if (addr < VBE_MMIO_VGA_OFF) {
         guest_error("bochs-display: write 0x%x to read-only offset 0x%x\n",
                     (unsigned)val, (unsigned)addr);
     }
@@ -152,28 +85,28 @@ typedef struct BochsMode {
 /* The mode the registers describe, if it is shown and fits in vram. */
 static bool bochs_get_mode(BochsDisplay *s, BochsMode *m)
 {
-    uint16_t *d = s->dispi;
+    uint16_t *d = s->vbe.regs;
     unsigned bytes;
     size_t virt_w;
 
-    if (!(d[DISPI_ENABLE] & DISPI_ENABLED) || !d[DISPI_XRES] ||
-        !d[DISPI_YRES]) {
+    if (!vbe_enabled(&s->vbe) || !d[VBE_DISPI_INDEX_XRES] ||
+        !d[VBE_DISPI_INDEX_YRES]) {
         return false;
     }
-    if (d[DISPI_BPP] == 32) {
+    if (d[VBE_DISPI_INDEX_BPP] == 32) {
         m->format = FB_X8R8G8B8;
-    } else if (d[DISPI_BPP] == 16) {
+    } else if (d[VBE_DISPI_INDEX_BPP] == 16) {
         m->format = FB_R5G6B5;
     } else {
         return false;
     }
     bytes = fb_format_bytes(m->format);
-    m->width = d[DISPI_XRES];
-    m->height = d[DISPI_YRES];
-    virt_w = MAX(d[DISPI_VIRT_WIDTH], d[DISPI_XRES]);
+    m->width = d[VBE_DISPI_INDEX_XRES];
+    m->height = d[VBE_DISPI_INDEX_YRES];
+    virt_w = MAX(d[VBE_DISPI_INDEX_VIRT_WIDTH], d[VBE_DISPI_INDEX_XRES]);
     m->stride = virt_w * bytes;
-    m->offset = (size_t)d[DISPI_Y_OFFSET] * m->stride +
-                (size_t)d[DISPI_X_OFFSET] * bytes;
+    m->offset = (size_t)d[VBE_DISPI_INDEX_Y_OFFSET] * m->stride +
+                (size_t)d[VBE_DISPI_INDEX_X_OFFSET] * bytes;
     if (m->width > SURFACE_MAX_DIM || m->height > SURFACE_MAX_DIM ||
         m->offset + m->stride * (m->height - 1) +
         (size_t)m->width * bytes > s->vgamem) {
@@ -250,33 +183,12 @@ static const GraphicHwOps bochs_hw_ops = {
 
 /* ---- device ---- */
 
-static int bochs_parse_addr(const char *str, int *devfn)
-{
-    char *end;
-    unsigned long slot = strtoul(str, &end, 16), fn = 0;
-
-    if (end == str || slot >= PCI_SLOT_MAX) {
-        return -1;
-    }
-    if (*end == '.') {
-        fn = strtoul(end + 1, &end, 10);
-        if (fn > 7) {
-            return -1;
-        }
-    }
-    if (*end) {
-        return -1;
-    }
-    *devfn = PCI_DEVFN(slot, fn);
-    return 0;
-}
-
 static int bochs_realize(DeviceState *dev)
 {
     BochsDisplay *s = (BochsDisplay *)dev;
     int devfn = -1;
 
-    if (s->addr && bochs_parse_addr(s->addr, &devfn) < 0) {
+    if (s->addr && pci_parse_devfn(s->addr, &devfn) < 0) {
         error_report("bochs-display: invalid PCI address '%s'", s->addr);
         return -1;
     }
@@ -294,8 +206,10 @@ static int bochs_realize(DeviceState *dev)
                        PCI_VENDOR_ID_REDHAT, 0x0100, 2,
                        PCI_CLASS_DISPLAY_OTHER << 8);
     memory_region_init_ram(&s->vram, "bochs-display.vram", s->vgamem);
+    s->vbe.vram_size = s->vgamem;
+    s->vbe.vram = s->vram.ram;
     memory_region_init_io(&s->mmio, "bochs-display.mmio", &bochs_mmio_ops, s,
-                          BOCHS_MMIO_SIZE);
+                          VBE_MMIO_SIZE);
     pci_register_bar(&s->pci, 0, PCI_BASE_ADDRESS_MEM_PREFETCH, &s->vram);
     pci_register_bar(&s->pci, 2, 0, &s->mmio);
     s->con = graphic_console_init(dev->id ? dev->id : "bochs-display",
@@ -307,8 +221,7 @@ static void bochs_reset(DeviceState *dev)
 {
     BochsDisplay *s = (BochsDisplay *)dev;
 
-    memset(s->dispi, 0, sizeof(s->dispi));
-    s->qext_endian = 0x1e1e1e1e;
+    vbe_reset(&s->vbe);
     s->invalid = true;
 }
 

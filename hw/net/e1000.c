@@ -932,35 +932,12 @@ static const MemoryRegionOps e1000_io_ops = {
 
 /* ---- device ---- */
 
-static int parse_pci_addr(const char *str, int *devfn)
-{
-    char *end;
-    unsigned long slot = strtoul(str, &end, 16), fn = 0;
-
-    if (end == str || slot >= PCI_SLOT_MAX) {
-        return -1;
-    }
-    if (*end == '.') {
-        const char *p = end + 1;
-
-        fn = strtoul(p, &end, 10);
-        if (end == p || fn > 7) {
-            return -1;
-        }
-    }
-    if (*end) {
-        return -1;
-    }
-    *devfn = PCI_DEVFN(slot, fn);
-    return 0;
-}
-
 static int e1000_realize(DeviceState *dev)
 {
     E1000State *s = (E1000State *)dev;
     int devfn = -1;
 
-    if (s->addr && parse_pci_addr(s->addr, &devfn) < 0) {
+    if (s->addr && pci_parse_devfn(s->addr, &devfn) < 0) {
         error_report("e1000: invalid PCI address '%s'", s->addr);
         return -1;
     }

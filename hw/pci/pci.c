@@ -102,6 +102,29 @@ static int pci_bus_attach(PCIDevice *d, PCIBus *bus, int devfn)
     return 0;
 }
 
+int pci_parse_devfn(const char *str, int *devfn)
+{
+    char *end;
+    unsigned long slot = strtoul(str, &end, 16), fn = 0;
+
+    if (end == str || slot >= PCI_SLOT_MAX) {
+        return -1;
+    }
+    if (*end == '.') {
+        const char *p = end + 1;
+
+        fn = strtoul(p, &end, 10);
+        if (end == p || fn > 7) {
+            return -1;
+        }
+    }
+    if (*end) {
+        return -1;
+    }
+    *devfn = PCI_DEVFN(slot, fn);
+    return 0;
+}
+
 /* Devices realized (by -device) before the machine made its bus. */
 static PCIDevice *pci_pending;
 

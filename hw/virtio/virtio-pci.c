@@ -504,29 +504,6 @@ static const struct {
     { 18, 0x098000 },           /* input: other input, as QEMU */
 };
 
-static int parse_pci_addr(const char *str, int *devfn)
-{
-    char *end;
-    unsigned long slot = strtoul(str, &end, 16), fn = 0;
-
-    if (end == str || slot >= PCI_SLOT_MAX) {
-        return -1;
-    }
-    if (*end == '.') {
-        const char *p = end + 1;
-
-        fn = strtoul(p, &end, 10);
-        if (end == p || fn > 7) {
-            return -1;
-        }
-    }
-    if (*end) {
-        return -1;
-    }
-    *devfn = PCI_DEVFN(slot, fn);
-    return 0;
-}
-
 static int vpci_realize(DeviceState *dev)
 {
     VirtioPciState *s = (VirtioPciState *)dev;
@@ -538,7 +515,7 @@ static int vpci_realize(DeviceState *dev)
     int devfn = -1, nvec;
     uint16_t id;
 
-    if (s->addr && parse_pci_addr(s->addr, &devfn) < 0) {
+    if (s->addr && pci_parse_devfn(s->addr, &devfn) < 0) {
         error_report("%s: invalid PCI address '%s'", name, s->addr);
         return -1;
     }

@@ -158,6 +158,11 @@ void pci_bus_reset(PCIBus *bus);
  */
 int pci_device_register(PCIDevice *d, PCIBus *bus, const char *name,
                         int devfn, bool is_express);
+/*
+ * A device's addr= property, "slot[.fn]" (slot in hex, as QEMU), as a
+ * devfn.  Returns 0, or -1 if str is malformed or out of range.
+ */
+int pci_parse_devfn(const char *str, int *devfn);
 int pci_bus_plug_pending(PCIBus *bus);
 bool pci_have_pending(void);
 /*

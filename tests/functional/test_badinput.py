@@ -3,6 +3,8 @@
 architecturally and never crash or hang the emulator."""
 
 import os
+import re
+import subprocess
 import time
 
 import machina
@@ -60,3 +62,25 @@ def test_fault_loop_stays_responsive(emu, guest_dir):
         vm.send(b"\x01x")
         rc = vm.wait_exit(timeout=15)
         assert rc in (0, 1), "exit status %d" % rc
+
+
+def test_bad_pci_addr(emu):
+    """addr= is slot[.fn], slot in hex below 0x20, fn 0-7: each PCI device
+    refuses anything else, naming itself and the value."""
+    for dev, addr in (("virtio-rng-pci", "zz"), ("e1000", "3.9"),
+                      ("bochs-display", "20"), ("virtio-rng-pci", "4."),
+                      ("e1000", "4.1x")):
+        fails(emu, ["-M", "virt", "-nographic", "-bios", "none",
+                    "-device", "%s,addr=%s" % (dev, addr)], dev, addr)
+    # And good ones land where they say.
+    p = subprocess.run([emu, "-M", "virt", "-nographic", "-bios", "none",
+                        "-serial", "none", "-monitor", "stdio",
+                        "-device", "virtio-rng-pci,addr=5.0",
+                        "-device", "e1000,addr=0x6"],
+                       input=b"info pci\nquit\n", capture_output=True,
+                       timeout=30)
+    out = p.stdout.decode()
+    assert re.search(r"device +5, function 0:\r?\n +class 00ff: PCI device "
+                     r"1af4:1044", out), out
+    assert re.search(r"device +6, function 0:\r?\n +class 0200: PCI device "
+                     r"8086:100e", out), out
