@@ -97,6 +97,25 @@ def modules_in_order(mdir, wanted):
     return [(n, blobs[n]) for n in order]
 
 
+def init_head(quiet=False):
+    """The start of every test /init: busybox applets, /proc, /sys, /dev,
+    then the modules of the initramfs in order (quiet: insmod's own
+    messages dropped where they would land on a checked screen)."""
+    return INIT_HEAD.replace("QUIET", " 2>/dev/null" if quiet else "")
+
+
+INIT_HEAD = r"""#!/bin/busybox sh
+/bin/busybox --install -s /bin
+export PATH=/bin
+mount -t proc proc /proc
+mount -t sysfs sys /sys
+mount -t devtmpfs dev /dev
+for m in $(cat /modules.order); do
+    insmod /lib/modules/$m.koQUIET || echo "== insmod $m failed"
+done
+"""
+
+
 def build_initramfs(path, arch, wanted, init, files=()):
     """Write a busybox initramfs to path: /bin/busybox, the wanted modules
     in /lib/modules with /modules.order, the init script, and extra

@@ -14,6 +14,7 @@ import time
 import pytest
 
 import machina
+import linuxboot
 from linuxboot import ARM64, build_initramfs, missing
 
 UBOOT_ARM64 = "/usr/lib/u-boot/qemu_arm64/u-boot.bin"
@@ -223,15 +224,7 @@ def test_pflash_drive_backs_bank1(tmp_path):
                   r"04000000: 4843414d 21414e49 4843414d 21414e49")
 
 
-POWER_INIT = r"""#!/bin/busybox sh
-/bin/busybox --install -s /bin
-export PATH=/bin
-mount -t proc proc /proc
-mount -t sysfs sys /sys
-mount -t devtmpfs dev /dev
-for m in $(cat /modules.order); do
-    insmod /lib/modules/$m.ko || echo "== insmod $m failed"
-done
+POWER_INIT = linuxboot.init_head() + r"""
 for e in /sys/class/input/event*; do
     if grep -q gpio-keys $e/device/name; then ev=/dev/input/${e##*/}; fi
 done

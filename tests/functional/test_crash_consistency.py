@@ -33,6 +33,7 @@ import time
 
 import pytest
 
+import linuxboot
 import machina
 from test_virtio import KERNEL
 from test_virtio_pci import build_initramfs
@@ -43,15 +44,7 @@ REC = 4096
 PER_RUN = 400
 IMAGE_SIZE = 8 * PER_RUN * SLOT + 64 * 1024 * 1024
 
-INIT = r"""#!/bin/busybox sh
-/bin/busybox --install -s /bin
-export PATH=/bin
-mount -t proc proc /proc
-mount -t sysfs sys /sys
-mount -t devtmpfs dev /dev
-for m in $(cat /modules.order); do
-    insmod /lib/modules/$m.ko || echo "== insmod $m failed"
-done
+INIT = linuxboot.init_head() + r"""
 i=0
 while [ ! -b /dev/vda ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
 run=$(sed -n 's/.*crun=\([0-9]*\).*/\1/p' /proc/cmdline)

@@ -16,6 +16,7 @@ import zlib
 import pytest
 
 import machina
+import linuxboot
 from linuxboot import RISCV64, build_initramfs, missing
 
 W, H = 320, 200
@@ -478,15 +479,7 @@ def test_sdl_window_shows_pattern(emu, gfx_elf, tmp_path, xvfb):
 
 # ---- Linux fbcon ----
 
-FB_INIT = r"""#!/bin/busybox sh
-/bin/busybox --install -s /bin
-export PATH=/bin
-mount -t proc proc /proc
-mount -t sysfs sys /sys
-mount -t devtmpfs dev /dev
-for m in $(cat /modules.order); do
-    insmod /lib/modules/$m.ko 2>/dev/null || echo "== insmod $m failed"
-done
+FB_INIT = linuxboot.init_head(quiet=True) + r"""
 i=0
 while [ ! -e /dev/fb0 ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
 echo "== fb $(cat /sys/class/graphics/fb0/name 2>/dev/null)"

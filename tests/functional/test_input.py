@@ -17,6 +17,7 @@ import time
 import pytest
 
 import machina
+import linuxboot
 from linuxboot import ARM64, RISCV64, build_initramfs, missing
 from test_display import Rfb, xvfb  # noqa: F401 (fixture)
 
@@ -24,15 +25,7 @@ MODULES = ["virtio_mmio", "virtio_pci", "virtio_input", "evdev"]
 
 # hexdump prints each 24-byte struct input_event (64-bit guests) as six
 # words: timeval (4), type | code << 16, value.
-INIT = r"""#!/bin/busybox sh
-/bin/busybox --install -s /bin
-export PATH=/bin
-mount -t proc proc /proc
-mount -t sysfs sys /sys
-mount -t devtmpfs dev /dev
-for m in $(cat /modules.order); do
-    insmod /lib/modules/$m.ko || echo "== insmod $m failed"
-done
+INIT = linuxboot.init_head() + r"""
 kbd= tab= i=0
 while [ -z "$kbd" -o -z "$tab" ] && [ $i -lt 200 ]; do
     for e in /sys/class/input/event*; do

@@ -19,6 +19,7 @@ import threading
 
 import pytest
 
+import linuxboot
 import machina
 from test_display import xvfb  # noqa: F401 (fixture)
 from test_gdb import Raw, free_port, wait_listen
@@ -28,15 +29,7 @@ from test_virtio_pci import build_initramfs
 MODULES = ["crc32c_generic", "ext4", "virtio_mmio", "virtio_blk",
            "virtio_net"]
 
-INIT = r"""#!/bin/busybox sh
-/bin/busybox --install -s /bin
-export PATH=/bin
-mount -t proc proc /proc
-mount -t sysfs sys /sys
-mount -t devtmpfs dev /dev
-for m in $(cat /modules.order); do
-    insmod /lib/modules/$m.ko || echo "== insmod $m failed"
-done
+INIT = linuxboot.init_head() + r"""
 i=0
 while [ ! -b /dev/vda ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
 mount -t ext4 /dev/vda /mnt && echo "== mounted"

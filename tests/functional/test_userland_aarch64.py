@@ -17,21 +17,14 @@ import threading
 import pytest
 
 import machina
+import linuxboot
 from linuxboot import ARM64, build_initramfs, missing
 
 MODULES = ["virtio_mmio", "virtio_pci", "virtio_blk", "virtio_net", "ext4",
            "crc32c_generic"]
 
 # Runs from the initramfs: find the disk and switch to it.
-RD_INIT = r"""#!/bin/busybox sh
-/bin/busybox --install -s /bin
-export PATH=/bin
-mount -t proc proc /proc
-mount -t sysfs sys /sys
-mount -t devtmpfs dev /dev
-for m in $(cat /modules.order); do
-    insmod /lib/modules/$m.ko || echo "== insmod $m failed"
-done
+RD_INIT = linuxboot.init_head() + r"""
 i=0
 while [ ! -b /dev/vda ] && [ $i -lt 100 ]; do
     sleep 0.1; i=$((i + 1))

@@ -9,6 +9,7 @@ import subprocess
 import pytest
 
 import machina
+import linuxboot
 from linuxboot import RISCV64, build_initramfs, missing
 
 KERNEL = RISCV64.kernel
@@ -16,15 +17,7 @@ BUSYBOX = RISCV64.busybox
 WANTED = ["crc32c_generic", "ext4", "virtio_mmio", "virtio_blk",
           "virtio-rng"]
 
-INIT = r"""#!/bin/busybox sh
-/bin/busybox --install -s /bin
-export PATH=/bin
-mount -t proc proc /proc
-mount -t sysfs sys /sys
-mount -t devtmpfs dev /dev
-for m in $(cat /modules.order); do
-    insmod /lib/modules/$m.ko || echo "== insmod $m failed"
-done
+INIT = linuxboot.init_head() + r"""
 mode=$(sed -n 's/.*mtest=\([a-z]*\).*/\1/p' /proc/cmdline)
 echo "== mode $mode"
 i=0

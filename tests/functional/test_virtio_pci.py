@@ -13,15 +13,7 @@ from linuxboot import RISCV64
 from test_virtio import (BUSYBOX, KERNEL, boot, check_ext4, ext4_session,
                          make_ext4, need)
 
-INIT = r"""#!/bin/busybox sh
-/bin/busybox --install -s /bin
-export PATH=/bin
-mount -t proc proc /proc
-mount -t sysfs sys /sys
-mount -t devtmpfs dev /dev
-for m in $(cat /modules.order); do
-    insmod /lib/modules/$m.ko 2>/dev/null || echo "== insmod $m failed"
-done
+INIT = linuxboot.init_head(quiet=True) + r"""
 for d in /sys/bus/pci/devices/*; do
     echo "== pci $(basename $d) $(cat $d/vendor) $(cat $d/device)"
 done
