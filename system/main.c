@@ -90,7 +90,7 @@ static void usage(void)
            "  -vnc [HOST]:N    VNC server on TCP 5900+N (127.0.0.1 unless\n"
            "                   HOST is given); -vnc unix:PATH\n"
            "  -vga none|std    no built-in VGA here: use -device\n"
-           "                   virtio-gpu-device or bochs-display\n"
+           "                   VGA, bochs-display or virtio-gpu-device\n"
            "  -monitor SPEC    HMP on SPEC: stdio, tcp:..., unix:..., none;\n"
            "                   -mon chardev=ID for a -chardev\n"
            "  -qmp SPEC        QMP server: tcp:HOST:PORT,server=on,wait=off\n"
@@ -361,8 +361,10 @@ static void parse_args(int argc, char **argv, Config *cfg, MachineState *ms)
             cfg->vnc = arg;
         } else if (!strcmp(name, "vga")) {
             if (strcmp(arg, "none")) {
+                /* as QEMU on boards without a default display slot */
                 warn_report("-vga %s: the machine has no built-in VGA; add "
-                            "-device virtio-gpu-device or bochs-display", arg);
+                            "-device VGA, bochs-display or "
+                            "virtio-gpu-device", arg);
             }
         } else if (!strcmp(name, "d")) {
             if (!strcmp(arg, "help")) {

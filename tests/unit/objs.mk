@@ -26,3 +26,4 @@ unit-tests += test-ui
 unit-tests += test-input
 unit-tests += test-vc
 unit-tests += test-fw-cfg
+unit-tests += test-vga
