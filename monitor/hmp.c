@@ -10,6 +10,7 @@
 #include "machina/memory.h"
 #include "machina/net.h"
 #include "machina/pci.h"
+#include "machina/tcg.h"
 #include "machina/ui.h"
 #include <ctype.h>
 #include <inttypes.h>
@@ -49,8 +50,8 @@ static const char hmp_help_text[] =
     "gdbserver [tcp::PORT|none] -- start (default tcp::1234) or stop "
     "the gdb server\n"
     "help|? [cmd] -- show the help\n"
-    "info registers [-a]|mtree|qtree|cpus|status|version|pci|network -- "
-    "show state\n"
+    "info registers [-a]|mtree|qtree|cpus|status|version|pci|network|jit "
+    "-- show state\n"
     "quit|q -- quit the emulator\n"
     "screendump [-f png|ppm] filename [console] -- save the screen "
     "(format from -f, else .ppm or PNG)\n"
@@ -426,6 +427,8 @@ static void hmp_info(const char *what, FILE *out)
         pci_print_info(out);
     } else if (!strcmp(what, "network")) {
         net_print_info(out);
+    } else if (!strcmp(what, "jit")) {
+        tcg_dump_stats(out);
     } else {
         fprintf(out, "info: unknown item '%s' (try 'help')\n", what);
     }
@@ -592,7 +595,7 @@ void hmp_handle_command(const char *line, FILE *out)
         }
         if (!len) {
             fprintf(out, "info registers|mtree|qtree|cpus|status|version|"
-                    "pci|network\n");
+                    "pci|network|jit\n");
             return;
         }
         snprintf(what, sizeof(what), "%.*s", (int)len, args);

@@ -2,14 +2,31 @@
 /* IR optimizer: constant folding/propagation, copies, simplifications. */
 #include "tcg-internal.h"
 
-/* Per-temp knowledge, valid from its definition to the next label. */
+/*
+ * Per-temp knowledge, valid from its definition to the next label.  The
+ * temps known to hold the same value as a canonical temp C form a list
+ * headed at C (first_copy, linked by next_copy), so a redefinition only
+ * visits the temps that refer to it instead of every temp of the TB.
+ */
 typedef struct OptInfo {
     bool is_const;
     uint64_t val;
     TCGTemp *copy;              /* same value as this temp, or NULL */
+    TCGTemp *next_copy;         /* next temp with the same copy */
+    TCGTemp *first_copy;        /* first temp whose copy is this one */
 } OptInfo;
 
 static OptInfo opt_info[TCG_MAX_TEMPS];
+/*
+ * Temps whose OptInfo may be non-zero: a label then clears only those,
+ * and a call that writes globals visits only the globals known here.
+ */
+static uint64_t opt_touched[TCG_MAX_TEMPS / 64];
+
+static void touch(TCGTemp *t)
+{
+    opt_touched[t->index / 64] |= 1ull << (t->index % 64);
+}
 
 static OptInfo *info(TCGTemp *t)
 {
@@ -34,30 +51,75 @@ static uint64_t norm(TCGType type, uint64_t v)
 
 static void reset_all(TCGContext *s)
 {
-    memset(opt_info, 0, sizeof(opt_info[0]) * s->nb_temps);
+    unsigned w;
+
+    for (w = 0; w < ARRAY_SIZE(opt_touched); w++) {
+        uint64_t m = opt_touched[w];
+
+        while (m) {
+            memset(&opt_info[w * 64 + __builtin_ctzll(m)], 0,
+                   sizeof(OptInfo));
+            m &= m - 1;
+        }
+        opt_touched[w] = 0;
+    }
 }
 
 /* temp t gets a new value: forget it and every copy that refers to it. */
 static void invalidate(TCGContext *s, TCGTemp *t)
 {
-    int i;
+    OptInfo *oi = info(t);
+    TCGTemp *m, *next;
 
-    opt_info[t->index].is_const = false;
-    opt_info[t->index].copy = NULL;
-    for (i = 0; i < s->nb_temps; i++) {
-        if (opt_info[i].copy == t) {
-            opt_info[i].copy = NULL;
+    oi->is_const = false;
+    if (oi->copy) {
+        TCGTemp **pp = &info(oi->copy)->first_copy;
+
+        while (*pp != t) {
+            pp = &info(*pp)->next_copy;
         }
+        *pp = oi->next_copy;
+        oi->copy = NULL;
+        oi->next_copy = NULL;
     }
+    for (m = oi->first_copy; m; m = next) {
+        OptInfo *mi = info(m);
+
+        next = mi->next_copy;
+        mi->copy = NULL;
+        mi->next_copy = NULL;
+    }
+    oi->first_copy = NULL;
+}
+
+/* d now holds the value of src (d has just been invalidated). */
+static void record_copy(TCGTemp *d, TCGTemp *src)
+{
+    TCGTemp *c = info(src)->copy ? info(src)->copy : src;
+    OptInfo *di = info(d);
+
+    di->copy = c;
+    di->next_copy = info(c)->first_copy;
+    info(c)->first_copy = d;
+    touch(d);
+    touch(c);
 }
 
 static void invalidate_globals(TCGContext *s)
 {
-    int i;
+    unsigned w;
 
-    for (i = 0; i < s->nb_globals; i++) {
-        if (s->temps[i].kind == TEMP_GLOBAL) {
-            invalidate(s, &s->temps[i]);
+    for (w = 0; w * 64 < (unsigned)s->nb_globals; w++) {
+        uint64_t m = opt_touched[w];
+
+        while (m) {
+            unsigned i = w * 64 + __builtin_ctzll(m);
+
+            m &= m - 1;
+            if (i < (unsigned)s->nb_globals &&
+                s->temps[i].kind == TEMP_GLOBAL) {
+                invalidate(s, &s->temps[i]);
+            }
         }
     }
 }
@@ -521,9 +583,10 @@ void tcg_optimize(TCGContext *s)
             if (is_const(src)) {
                 info(d)->is_const = true;
                 info(d)->val = norm(op->type, const_val(src));
+                touch(d);
             } else if (src->type == d->type && src->kind != TEMP_FIXED &&
                        d->kind != TEMP_FIXED) {
-                info(d)->copy = info(src)->copy ? info(src)->copy : src;
+                record_copy(d, src);
             }
         }
     }

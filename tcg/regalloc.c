@@ -2,6 +2,7 @@
 /* Local register allocator and the tcg_gen_code() driver. */
 #include "tcg-internal.h"
 #include <stdlib.h>
+#include <x86intrin.h>
 
 /* Room that one op may need; checked before each op is emitted. */
 #define TCG_OP_MARGIN 512
@@ -9,6 +10,37 @@
 static TCGTemp **reg_to_temp(TCGContext *s)
 {
     return tcg_backend(s)->reg_to_temp;
+}
+
+/* Every change of reg_to_temp goes through these two (regs_used). */
+static void set_reg(TCGContext *s, int r, TCGTemp *t)
+{
+    TCGBackend *be = tcg_backend(s);
+
+    be->reg_to_temp[r] = t;
+    be->regs_used |= 1u << r;
+}
+
+static void clear_reg(TCGContext *s, int r)
+{
+    TCGBackend *be = tcg_backend(s);
+
+    be->reg_to_temp[r] = NULL;
+    be->regs_used &= ~(1u << r);
+}
+
+static uint32_t regs_used(TCGContext *s)
+{
+    return tcg_backend(s)->regs_used;
+}
+
+/* Lowest set bit of *m, removed from it. */
+static int next_reg(uint32_t *m)
+{
+    int r = __builtin_ctz(*m);
+
+    *m &= *m - 1;
+    return r;
 }
 
 static int temp_base(const TCGTemp *t)
@@ -46,7 +78,7 @@ static void temp_free_reg(TCGContext *s, TCGTemp *t, bool to_mem)
         return;
     }
     if (t->val_type == TEMP_VAL_REG) {
-        reg_to_temp(s)[t->reg] = NULL;
+        clear_reg(s, t->reg);
     }
     if (t->kind == TEMP_EBB && !to_mem) {
         t->val_type = TEMP_VAL_DEAD;
@@ -73,14 +105,15 @@ static void temp_dead(TCGContext *s, TCGTemp *t)
 
 static int reg_alloc(TCGContext *s, uint32_t allowed, uint32_t locked)
 {
-    TCGTemp **r2t = reg_to_temp(s);
+    uint32_t free;
     int i, r;
 
     allowed &= tcg_target_available_regs & ~locked;
+    free = allowed & ~regs_used(s);
     /* Callee-saved first: their values survive calls and slow paths. */
-    for (i = 0; i < TCG_TARGET_NB_REGS; i++) {
+    for (i = 0; free && i < TCG_TARGET_NB_REGS; i++) {
         r = tcg_target_reg_alloc_order[i];
-        if (r >= 0 && (allowed & (1u << r)) && !r2t[r]) {
+        if (r >= 0 && (free & (1u << r))) {
             return r;
         }
     }
@@ -88,7 +121,7 @@ static int reg_alloc(TCGContext *s, uint32_t allowed, uint32_t locked)
     for (i = 0; i < TCG_TARGET_NB_REGS; i++) {
         r = tcg_target_reg_alloc_order[i];
         if (r >= 0 && (allowed & (1u << r))) {
-            temp_save(s, r2t[r]);
+            temp_save(s, reg_to_temp(s)[r]);
             return r;
         }
     }
@@ -116,7 +149,7 @@ static int temp_load(TCGContext *s, TCGTemp *t, uint32_t allowed,
         }
         r = reg_alloc(s, allowed, locked | (1u << t->reg));
         tcg_out_mov(s, TCG_TYPE_I64, r, t->reg);
-        reg_to_temp(s)[t->reg] = NULL;
+        clear_reg(s, t->reg);
     } else {
         r = reg_alloc(s, allowed, locked);
         if (t->val_type == TEMP_VAL_MEM) {
@@ -129,36 +162,56 @@ static int temp_load(TCGContext *s, TCGTemp *t, uint32_t allowed,
     }
     t->val_type = TEMP_VAL_REG;
     t->reg = r;
-    reg_to_temp(s)[r] = t;
+    set_reg(s, r, t);
     return r;
 }
 
+/*
+ * A temp whose value is only in memory (or nowhere) needs no work at a
+ * sync point, so the walks below visit the host registers, not every
+ * temp of the TB.
+ */
 static void sync_globals(TCGContext *s)
 {
-    int i;
+    TCGTemp **r2t = reg_to_temp(s);
+    uint32_t m = regs_used(s);
 
-    for (i = 0; i < s->nb_globals; i++) {
-        temp_sync(s, &s->temps[i]);
+    while (m) {
+        int r = next_reg(&m);
+
+        if (r2t[r]->kind == TEMP_GLOBAL) {
+            temp_sync(s, r2t[r]);
+        }
     }
 }
 
 /* Forget register copies of globals (memory is authoritative). */
 static void free_globals(TCGContext *s)
 {
-    int i;
+    TCGTemp **r2t = reg_to_temp(s);
+    uint32_t m = regs_used(s);
 
-    for (i = 0; i < s->nb_globals; i++) {
-        temp_free_reg(s, &s->temps[i], true);
+    while (m) {
+        int r = next_reg(&m);
+
+        if (r2t[r]->kind == TEMP_GLOBAL) {
+            temp_free_reg(s, r2t[r], true);
+        }
     }
 }
 
-/* Block end: globals and TB temps to memory; EBB temps die if drop. */
+/*
+ * Block end: globals and TB temps to memory; EBB temps die unless
+ * keep_regs.  An EBB temp already spilled keeps its stack slot: it is
+ * dead past a label anyway.
+ */
 static void bb_end(TCGContext *s, bool keep_regs)
 {
-    int i;
+    TCGTemp **r2t = reg_to_temp(s);
+    uint32_t m = regs_used(s);
 
-    for (i = 0; i < s->nb_temps; i++) {
-        TCGTemp *t = &s->temps[i];
+    while (m) {
+        TCGTemp *t = r2t[next_reg(&m)];
 
         if (t->kind == TEMP_GLOBAL || t->kind == TEMP_TB) {
             temp_sync(s, t);
@@ -185,13 +238,13 @@ static void alloc_call(TCGContext *s, TCGOp *op)
         (const TCGHelperInfo *)op->args[op->nargs - 1];
     int nb_o = tcg_op_nb_oargs(op), nb_i = tcg_op_nb_iargs(op);
     TCGTemp **r2t = reg_to_temp(s);
-    int i, r;
+    uint32_t m;
+    int i;
 
     /* Everything in call-clobbered registers goes to memory. */
-    for (r = 0; r < TCG_TARGET_NB_REGS; r++) {
-        if ((tcg_target_call_clobber_regs & (1u << r)) && r2t[r]) {
-            temp_save(s, r2t[r]);
-        }
+    m = regs_used(s) & tcg_target_call_clobber_regs;
+    while (m) {
+        temp_save(s, r2t[next_reg(&m)]);
     }
     if ((info->flags & TCG_CALL_NO_RWG) != TCG_CALL_NO_RWG) {
         sync_globals(s);
@@ -222,7 +275,7 @@ static void alloc_call(TCGContext *s, TCGOp *op)
         TCGTemp *t = arg_temp(op->args[0]);
 
         if (t->val_type == TEMP_VAL_REG) {
-            r2t[t->reg] = NULL;
+            clear_reg(s, t->reg);
         }
         if (op->life & 1) {
             temp_dead(s, t);
@@ -230,7 +283,7 @@ static void alloc_call(TCGContext *s, TCGOp *op)
             t->val_type = TEMP_VAL_REG;
             t->reg = TCG_TARGET_CALL_OARG_REG;
             t->mem_coherent = false;
-            r2t[t->reg] = t;
+            set_reg(s, t->reg, t);
         }
     }
 }
@@ -238,14 +291,13 @@ static void alloc_call(TCGContext *s, TCGOp *op)
 static void alloc_mov(TCGContext *s, TCGOp *op)
 {
     TCGTemp *d = arg_temp(op->args[0]), *src = arg_temp(op->args[1]);
-    TCGTemp **r2t = reg_to_temp(s);
     int r;
 
     if (d->kind == TEMP_FIXED || d == src) {
         return;     /* env is never reassigned; x = x is a no-op */
     }
     if (d->val_type == TEMP_VAL_REG) {
-        r2t[d->reg] = NULL;
+        clear_reg(s, d->reg);
         d->val_type = TEMP_VAL_DEAD;
     }
     if (op->life & 1) {
@@ -275,7 +327,7 @@ static void alloc_mov(TCGContext *s, TCGOp *op)
     d->val_type = TEMP_VAL_REG;
     d->reg = r;
     d->mem_coherent = false;
-    r2t[r] = d;
+    set_reg(s, r, d);
 }
 
 #define R(r) (1u << (r))
@@ -300,17 +352,18 @@ static void alloc_op(TCGContext *s, TCGOp *op)
     TCGArg new_args[TCG_MAX_OP_ARGS];
     int const_args[TCG_MAX_OP_ARGS] = { 0 };
     TCGTemp **r2t = reg_to_temp(s);
-    uint32_t clobber, locked = 0, live_locked = 0;
+    uint32_t clobber, locked = 0, live_locked = 0, m;
     bool call_clobber = def->flags & TCG_OPF_CALL_CLOBBER;
     int i, r;
 
     clobber = tcg_target_op_clobbers(op->opc, op->type, op->args);
-    for (r = 0; r < TCG_TARGET_NB_REGS; r++) {
-        TCGTemp *t = r2t[r];
+    m = regs_used(s) &
+        (clobber | (call_clobber ? tcg_target_call_clobber_regs : 0));
+    while (m) {
+        TCGTemp *t;
 
-        if (!t) {
-            continue;
-        }
+        r = next_reg(&m);
+        t = r2t[r];
         if (clobber & (1u << r)) {
             temp_save(s, t);
         } else if (call_clobber && (tcg_target_call_clobber_regs & R(r))) {
@@ -362,7 +415,7 @@ static void alloc_op(TCGContext *s, TCGOp *op)
         TCGTemp *t = arg_temp(op->args[i]);
 
         if (t->val_type == TEMP_VAL_REG && t->kind != TEMP_FIXED) {
-            r2t[t->reg] = NULL;
+            clear_reg(s, t->reg);
             t->val_type = TEMP_VAL_DEAD;
         }
         r = reg_alloc(s, ~clobber, live_locked);
@@ -371,7 +424,7 @@ static void alloc_op(TCGContext *s, TCGOp *op)
         t->val_type = TEMP_VAL_REG;
         t->reg = r;
         t->mem_coherent = false;
-        r2t[r] = t;
+        set_reg(s, r, t);
     }
 
     tcg_out_op(s, op->opc, op->type, new_args, const_args);
@@ -449,12 +502,14 @@ static void alloc_bb_end(TCGContext *s, TCGOp *op)
     }
 }
 
-static void regalloc_start(TCGContext *s)
+static void regalloc_start(TCGContext *s, bool globals_clean)
 {
     int i;
 
     memset(reg_to_temp(s), 0, sizeof(TCGTemp *) * TCG_TARGET_NB_REGS);
-    for (i = 0; i < s->nb_temps; i++) {
+    tcg_backend(s)->regs_used = 0;
+    /* Globals only need a reset after a TB that did not end cleanly. */
+    for (i = globals_clean ? s->nb_globals : 0; i < s->nb_temps; i++) {
         TCGTemp *t = &s->temps[i];
 
         switch (t->kind) {
@@ -481,13 +536,30 @@ static void regalloc_start(TCGContext *s)
     }
 }
 
+/* True if no host register holds a global. */
+static bool no_global_in_regs(TCGContext *s)
+{
+    TCGTemp **r2t = reg_to_temp(s);
+    uint32_t m = regs_used(s);
+
+    while (m) {
+        if (r2t[next_reg(&m)]->kind == TEMP_GLOBAL) {
+            return false;
+        }
+    }
+    return true;
+}
+
 int tcg_gen_code(TCGContext *s, uint8_t *code_buf, uint8_t *code_end)
 {
     TCGBackend *be = tcg_backend(s);
+    uint64_t t0 = __rdtsc(), t1;
+    int nb_ops_in = s->nb_ops, nb_ops_opt, size;
     TCGOp *op;
 
     tcg_optimize(s);
     tcg_liveness(s);
+    nb_ops_opt = s->nb_ops;
 
     s->code_buf = s->code_ptr = code_buf;
     s->code_end = code_end;
@@ -495,7 +567,8 @@ int tcg_gen_code(TCGContext *s, uint8_t *code_buf, uint8_t *code_end)
     be->nb_relocs = 0;
     be->nb_ldst = 0;
     be->overflow = false;
-    regalloc_start(s);
+    regalloc_start(s, be->globals_clean);
+    be->globals_clean = false;
 
     for (op = s->first_op; op; op = op->next) {
         unsigned flags = tcg_op_defs[op->opc].flags;
@@ -534,5 +607,25 @@ int tcg_gen_code(TCGContext *s, uint8_t *code_buf, uint8_t *code_end)
     if (be->overflow || s->code_ptr > s->code_end) {
         return -1;
     }
-    return (int)(s->code_ptr - s->code_buf);
+    size = (int)(s->code_ptr - s->code_buf);
+    be->globals_clean = no_global_in_regs(s);
+
+    t1 = __rdtsc();
+    if (s->start_tsc == 0 || s->start_tsc > t0) {
+        s->start_tsc = t0;      /* no tcg_func_start() (unit tests) */
+    }
+    s->stats.tbs++;
+    s->stats.guest_insns += (uint64_t)s->nb_insns;
+    s->stats.ops += (uint64_t)nb_ops_in;
+    s->stats.ops_opt += (uint64_t)nb_ops_opt;
+    s->stats.temps += (uint64_t)(s->nb_temps - s->nb_globals);
+    s->stats.code_bytes += (uint64_t)size;
+    s->stats.cycles += t1 - s->start_tsc;
+    s->stats.cycles_gen += t1 - t0;
+    if (t1 - s->start_tsc > s->stats.max_cycles) {
+        s->stats.max_cycles = t1 - s->start_tsc;
+    }
+    s->stats.cycle_hist[tcg_cycle_bucket(t1 - s->start_tsc)]++;
+    s->start_tsc = 0;
+    return size;
 }

@@ -35,11 +35,17 @@ typedef struct TCGLdstInfo {
 /* Backend-private state hung off TCGContext.backend. */
 typedef struct TCGBackend {
     TCGTemp *reg_to_temp[TCG_TARGET_NB_REGS];
+    uint32_t regs_used;         /* bit r set: reg_to_temp[r] != NULL */
     TCGReloc *relocs;
     int nb_relocs, max_relocs;
     TCGLdstInfo *ldst;
     int nb_ldst, max_ldst;
     bool overflow;              /* an emit hit code_end */
+    /*
+     * The last tcg_gen_code() ended with every global in memory (no
+     * register holds one), so the next need not reset their state.
+     */
+    bool globals_clean;
 } TCGBackend;
 
 static inline TCGBackend *tcg_backend(TCGContext *s)
@@ -48,13 +54,48 @@ static inline TCGBackend *tcg_backend(TCGContext *s)
 }
 
 /* Number of output / input args of an op (calls are variable). */
-int tcg_op_nb_oargs(const TCGOp *op);
-int tcg_op_nb_iargs(const TCGOp *op);
+static inline int tcg_op_nb_oargs(const TCGOp *op)
+{
+    if (op->opc == INDEX_op_call) {
+        const TCGHelperInfo *info =
+            (const TCGHelperInfo *)op->args[op->nargs - 1];
+        return op->nargs - 1 - info->nargs;
+    }
+    return tcg_op_defs[op->opc].nb_oargs;
+}
+
+static inline int tcg_op_nb_iargs(const TCGOp *op)
+{
+    if (op->opc == INDEX_op_call) {
+        const TCGHelperInfo *info =
+            (const TCGHelperInfo *)op->args[op->nargs - 1];
+        return info->nargs;
+    }
+    return tcg_op_defs[op->opc].nb_iargs;
+}
 /* Unlink an op and return it to the pool. */
 void tcg_op_remove(TCGContext *s, TCGOp *op);
 
 /* Growable-array helper that aborts on out-of-memory. */
 void *tcg_grow(void *p, int *max, int need, size_t elem);
+
+/* Bucket of TCGStats.cycle_hist: octave * 8 + the next 3 bits. */
+static inline unsigned tcg_cycle_bucket(uint64_t c)
+{
+    unsigned b;
+
+    if (c < 8) {
+        return (unsigned)c;
+    }
+    b = 63 - (unsigned)__builtin_clzll(c);
+    return b * 8 + (unsigned)((c >> (b - 3)) & 7);
+}
+
+/* Lower bound of the cycles of bucket i. */
+static inline uint64_t tcg_cycle_bucket_min(unsigned i)
+{
+    return i < 8 ? i : (8ull + (i & 7)) << (i / 8 - 3);
+}
 
 /* Exec address of a pointer into the (possibly RW-aliased) code buffer. */
 static inline uintptr_t tcg_rx(const void *rw)

@@ -3,6 +3,7 @@
 #include "tcg-internal.h"
 #include <inttypes.h>
 #include <stdlib.h>
+#include <x86intrin.h>
 
 static TCGContext tcg_ctx_storage;
 static TCGBackend tcg_backend_storage;
@@ -114,12 +115,11 @@ TCGv tcg_global_mem_new_i32(intptr_t offset, const char *name)
 void tcg_func_start(void)
 {
     TCGContext *s = tcg_ctx;
-    TCGOp *op, *next;
 
-    for (op = s->first_op; op; op = next) {
-        next = op->next;
-        op->next = s->op_pool;
-        s->op_pool = op;
+    /* Splice the whole op list onto the pool in one step. */
+    if (s->first_op) {
+        s->last_op->next = s->op_pool;
+        s->op_pool = s->first_op;
     }
     s->first_op = s->last_op = NULL;
     s->nb_ops = 0;
@@ -128,21 +128,22 @@ void tcg_func_start(void)
     s->nb_insns = 0;
     s->goto_tb_off[0] = s->goto_tb_off[1] = 0;
     s->goto_tb_reset[0] = s->goto_tb_reset[1] = 0;
+    memset(s->free_temps, 0, sizeof(s->free_temps));
+    memset(s->const_hash, 0, sizeof(s->const_hash));
+    s->start_tsc = __rdtsc();
 }
 
 static TCGv tcg_temp_new_kind(TCGType type, TCGTempKind kind)
 {
     TCGContext *s = tcg_ctx;
-    TCGTemp *t;
-    int i;
+    TCGTemp **head = &s->free_temps[kind == TEMP_TB][type];
+    TCGTemp *t = *head;
 
     /* Recycle a freed temp of the same shape first. */
-    for (i = s->nb_globals; i < s->nb_temps; i++) {
-        t = &s->temps[i];
-        if (!t->in_use && t->kind == kind && t->type == type) {
-            t->in_use = true;
-            return t;
-        }
+    if (t) {
+        *head = t->next_free;
+        t->in_use = true;
+        return t;
     }
     t = tcg_temp_alloc();
     t->type = type;
@@ -173,21 +174,35 @@ TCGv tcg_temp_local_new_i32(void)
 
 void tcg_temp_free(TCGv t)
 {
-    if (t && (t->kind == TEMP_EBB || t->kind == TEMP_TB)) {
+    TCGTemp **head;
+
+    /* A second free of the same temp must not list it twice. */
+    if (t && t->in_use && (t->kind == TEMP_EBB || t->kind == TEMP_TB)) {
         t->in_use = false;
+        head = &tcg_ctx->free_temps[t->kind == TEMP_TB][t->type];
+        t->next_free = *head;
+        *head = t;
     }
+}
+
+static unsigned const_bucket(TCGType type, int64_t v)
+{
+    uint64_t h = ((uint64_t)v ^ type) * 0x9e3779b97f4a7c15ull;
+
+    return (unsigned)(h >> 56) & (TCG_CONST_HASH - 1);
 }
 
 static TCGv tcg_constant(TCGType type, int64_t v)
 {
     TCGContext *s = tcg_ctx;
+    unsigned b = const_bucket(type, v);
     TCGTemp *t;
     int i;
 
-    /* Constants are interned per TB. */
-    for (i = s->nb_globals; i < s->nb_temps; i++) {
+    /* Constants are interned per TB (hash chains through const_next). */
+    for (i = s->const_hash[b]; i; i = t->const_next) {
         t = &s->temps[i];
-        if (t->kind == TEMP_CONST && t->type == type && t->val == v) {
+        if (t->type == type && t->val == v) {
             return t;
         }
     }
@@ -196,6 +211,8 @@ static TCGv tcg_constant(TCGType type, int64_t v)
     t->kind = TEMP_CONST;
     t->val = v;
     t->in_use = true;
+    t->const_next = s->const_hash[b];
+    s->const_hash[b] = (uint16_t)t->index;
     return t;
 }
 
@@ -246,11 +263,13 @@ TCGOp *tcg_emit_op(TCGOpcode opc, TCGType type, int nargs,
             tcg_abort("out of memory");
         }
     }
-    memset(op, 0, sizeof(*op));
+    /* Slots past nargs are never read: no need to clear them. */
     op->opc = opc;
     op->type = type;
     op->nargs = nargs;
+    op->life = 0;
     memcpy(op->args, args, nargs * sizeof(TCGArg));
+    op->next = NULL;
     op->prev = s->last_op;
     if (s->last_op) {
         s->last_op->next = op;
@@ -296,26 +315,6 @@ void tcg_gen_callN(const TCGHelperInfo *info, TCGv ret, int nargs,
     }
     a[n++] = (TCGArg)info;
     tcg_emit_op(INDEX_op_call, TCG_TYPE_I64, n, a);
-}
-
-int tcg_op_nb_oargs(const TCGOp *op)
-{
-    if (op->opc == INDEX_op_call) {
-        const TCGHelperInfo *info =
-            (const TCGHelperInfo *)op->args[op->nargs - 1];
-        return op->nargs - 1 - info->nargs;
-    }
-    return tcg_op_defs[op->opc].nb_oargs;
-}
-
-int tcg_op_nb_iargs(const TCGOp *op)
-{
-    if (op->opc == INDEX_op_call) {
-        const TCGHelperInfo *info =
-            (const TCGHelperInfo *)op->args[op->nargs - 1];
-        return info->nargs;
-    }
-    return tcg_op_defs[op->opc].nb_iargs;
 }
 
 /* ---- Conditions ---- */
@@ -501,4 +500,49 @@ void tcg_dump_ops(TCGContext *s, FILE *f)
         }
         fprintf(f, "\n");
     }
+}
+
+/* ---- Statistics ---- */
+
+/* Cycles below which a fraction q of the translations took (~10%). */
+static uint64_t cycle_quantile(const TCGStats *st, double q)
+{
+    uint64_t seen = 0;
+    unsigned i;
+
+    for (i = 0; i < ARRAY_SIZE(st->cycle_hist); i++) {
+        seen += st->cycle_hist[i];
+        if (seen && (double)seen >= q * (double)st->tbs) {
+            return tcg_cycle_bucket_min(i);
+        }
+    }
+    return 0;
+}
+
+void tcg_dump_stats(FILE *f)
+{
+    const TCGStats *st;
+    double n;
+
+    if (!tcg_ctx) {
+        fprintf(f, "TCG is not in use\n");
+        return;
+    }
+    st = &tcg_ctx->stats;
+    n = st->tbs ? (double)st->tbs : 1.0;
+    fprintf(f, "Translation blocks generated: %" PRIu64 "\n", st->tbs);
+    fprintf(f, "Guest instructions per TB:    %.2f\n",
+            (double)st->guest_insns / n);
+    fprintf(f, "IR ops per TB:                %.1f emitted, %.1f after "
+            "optimization\n", (double)st->ops / n, (double)st->ops_opt / n);
+    fprintf(f, "Temps per TB:                 %.1f (plus %d globals)\n",
+            (double)st->temps / n, tcg_ctx->nb_globals);
+    fprintf(f, "Host code bytes per TB:       %.1f\n",
+            (double)st->code_bytes / n);
+    fprintf(f, "Translation cycles per TB:    %.0f (tcg_gen_code %.0f), "
+            "max %" PRIu64 "\n", (double)st->cycles / n,
+            (double)st->cycles_gen / n, st->max_cycles);
+    fprintf(f, "Translation cycles median:    ~%" PRIu64 " (p90 ~%" PRIu64
+            ")\n", cycle_quantile(st, 0.5), cycle_quantile(st, 0.9));
+    fprintf(f, "Translation cycles total:     %" PRIu64 "\n", st->cycles);
 }

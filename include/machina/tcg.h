@@ -91,6 +91,10 @@ typedef struct TCGTemp {
     /* Optimizer/liveness scratch. */
     int state;
     void *state_ptr;
+    /* Free list of recycled EBB/TB temps (tcg.c). */
+    struct TCGTemp *next_free;
+    /* Next TEMP_CONST in the same constant hash bucket (temp index). */
+    uint16_t const_next;
 } TCGTemp;
 
 /* Handles the front end uses.  I32 and I64 share a representation. */
@@ -144,6 +148,26 @@ typedef struct TCGOp {
 #define TCG_MAX_TEMPS 512
 #define TCG_MAX_LABELS 512
 #define TCG_MAX_INSNS 512       /* guest instructions per TB */
+#define TCG_CONST_HASH 256      /* buckets of the per-TB constant table */
+
+/*
+ * Translation statistics since start-up (`info jit`).  Cycles are TSC
+ * ticks from tcg_func_start() to the end of tcg_gen_code(): the front
+ * end's IR emission plus the optimizer, liveness, allocator and backend.
+ */
+typedef struct TCGStats {
+    uint64_t tbs;               /* tcg_gen_code() calls that succeeded */
+    uint64_t guest_insns;
+    uint64_t ops;               /* ops emitted by front ends */
+    uint64_t ops_opt;           /* ops left after optimize + liveness */
+    uint64_t temps;             /* non-global temps per TB, summed */
+    uint64_t code_bytes;        /* host code */
+    uint64_t cycles;            /* TSC ticks spent translating */
+    uint64_t cycles_gen;        /* of which in tcg_gen_code() */
+    uint64_t max_cycles;        /* slowest single translation */
+    /* Translations by cycles: 8 buckets per power of two (median, p90). */
+    uint32_t cycle_hist[64 * 8];
+} TCGStats;
 
 typedef struct TCGContext {
     /* Ops of the TB being built, as a doubly linked list. */
@@ -168,6 +192,12 @@ typedef struct TCGContext {
     uint32_t goto_tb_off[2];    /* offset of the jump instruction */
     uint32_t goto_tb_reset[2];  /* offset just after it */
     void *backend;              /* backend private */
+    /* Freed EBB/TB temps by [kind == TEMP_TB][type], reused first. */
+    TCGTemp *free_temps[2][2];
+    /* Interned constants of this TB: bucket -> temp index (0 = none). */
+    uint16_t const_hash[TCG_CONST_HASH];
+    uint64_t start_tsc;         /* tcg_func_start() time stamp */
+    TCGStats stats;
 } TCGContext;
 
 extern TCGContext *tcg_ctx;     /* the translation context (one) */
@@ -193,6 +223,8 @@ void tcg_func_start(void);
 int tcg_gen_code(TCGContext *s, uint8_t *code_buf, uint8_t *code_end);
 /* Print ops (-d op / op_opt). */
 void tcg_dump_ops(TCGContext *s, FILE *f);
+/* Print the translation statistics (HMP `info jit`). */
+void tcg_dump_stats(FILE *f);
 
 /* Passes, exposed for unit tests. */
 void tcg_optimize(TCGContext *s);

@@ -2,34 +2,6 @@
 /* x86-64 instruction encoder: prefixes, REX, ModRM/SIB, immediates. */
 #include "tcg-target.h"
 
-/* Every byte goes through here: never write at or past code_end. */
-void tcg_out8(TCGContext *s, uint8_t v)
-{
-    if (s->code_ptr >= s->code_end) {
-        tcg_backend(s)->overflow = true;
-        return;
-    }
-    *s->code_ptr++ = v;
-}
-
-void tcg_out16(TCGContext *s, uint16_t v)
-{
-    tcg_out8(s, v);
-    tcg_out8(s, v >> 8);
-}
-
-void tcg_out32(TCGContext *s, uint32_t v)
-{
-    tcg_out16(s, v);
-    tcg_out16(s, v >> 16);
-}
-
-void tcg_out64(TCGContext *s, uint64_t v)
-{
-    tcg_out32(s, v);
-    tcg_out32(s, v >> 32);
-}
-
 void tcg_patch32(TCGContext *s, uint32_t off, uint32_t v)
 {
     if (s->code_buf + off + 4 <= s->code_end) {
@@ -37,19 +9,41 @@ void tcg_patch32(TCGContext *s, uint32_t off, uint32_t v)
     }
 }
 
-void tcg_out_opc(TCGContext *s, int opc, int r, int rm, int x)
+/*
+ * The encoders below build one instruction in a small array and store
+ * it with a single bounds check (x86 instructions are at most 15 bytes).
+ */
+#define INSN_MAX 16
+
+static void out_insn(TCGContext *s, const uint8_t *b, int n)
 {
-    int rex = 0;
+    int i;
+
+    if (tcg_out_room(s, INSN_MAX)) {
+        /* Bytes past n are scratch inside the buffer, overwritten later. */
+        memcpy(s->code_ptr, b, INSN_MAX);
+        s->code_ptr += n;
+        return;
+    }
+    for (i = 0; i < n; i++) {
+        tcg_out8(s, b[i]);
+    }
+}
+
+/* Prefixes, REX and opcode bytes into b; returns their count. */
+static int enc_opc(uint8_t *b, int opc, int r, int rm, int x)
+{
+    int rex = 0, n = 0;
 
     r = r < 0 ? 0 : r;
     rm = rm < 0 ? 0 : rm;
     x = x < 0 ? 0 : x;
     /* Legacy prefixes come before REX (SDM Vol. 2, 2.1.1). */
     if (opc & P_DATA16) {
-        tcg_out8(s, 0x66);
+        b[n++] = 0x66;
     }
     if (opc & P_SIMDF3) {
-        tcg_out8(s, 0xf3);
+        b[n++] = 0xf3;
     }
     rex |= (opc & P_REXW) ? 0x8 : 0;    /* REX.W */
     rex |= (r & 8) >> 1;                /* REX.R: ModRM.reg extension */
@@ -63,27 +57,46 @@ void tcg_out_opc(TCGContext *s, int opc, int r, int rm, int x)
         rex |= 0x40;
     }
     if (rex) {
-        tcg_out8(s, 0x40 | rex);
+        b[n++] = 0x40 | rex;
     }
     if (opc & (P_EXT | P_EXT38)) {
-        tcg_out8(s, 0x0f);
+        b[n++] = 0x0f;
         if (opc & P_EXT38) {
-            tcg_out8(s, 0x38);
+            b[n++] = 0x38;
         }
     }
-    tcg_out8(s, opc & 0xff);
+    b[n++] = opc & 0xff;
+    return n;
+}
+
+void tcg_out_opc(TCGContext *s, int opc, int r, int rm, int x)
+{
+    uint8_t b[INSN_MAX];
+
+    out_insn(s, b, enc_opc(b, opc, r, rm, x));
+}
+
+/* Opcode and a register-direct ModRM (mod 11). */
+static int enc_modrm(uint8_t *b, int opc, int r, int rm)
+{
+    int n = enc_opc(b, opc, r, rm, 0);
+
+    b[n++] = 0xc0 | ((r & 7) << 3) | (rm & 7);
+    return n;
 }
 
 void tcg_out_modrm(TCGContext *s, int opc, int r, int rm)
 {
-    tcg_out_opc(s, opc, r, rm, 0);
-    tcg_out8(s, 0xc0 | ((r & 7) << 3) | (rm & 7));
+    uint8_t b[INSN_MAX];
+
+    out_insn(s, b, enc_modrm(b, opc, r, rm));
 }
 
 void tcg_out_modrm_sib_offset(TCGContext *s, int opc, int r, int base,
                               int index, int shift, intptr_t offset)
 {
-    int mod, len;
+    uint8_t b[INSN_MAX];
+    int mod, len, n;
 
     if (offset != (int32_t)offset) {
         /* Callers keep offsets in range; fold a far one into TMP0. */
@@ -110,21 +123,25 @@ void tcg_out_modrm_sib_offset(TCGContext *s, int opc, int r, int base,
         len = 4;
     }
     if (index < 0 && (base & 7) != TCG_REG_RSP) {
-        tcg_out_opc(s, opc, r, base, 0);
-        tcg_out8(s, mod | ((r & 7) << 3) | (base & 7));
+        n = enc_opc(b, opc, r, base, 0);
+        b[n++] = mod | ((r & 7) << 3) | (base & 7);
     } else {
         /* rsp/r12 as base need a SIB byte; index 100b means none. */
         int idx = index < 0 ? TCG_REG_RSP : index;
 
-        tcg_out_opc(s, opc, r, base, index < 0 ? 0 : index);
-        tcg_out8(s, mod | ((r & 7) << 3) | 0x04);
-        tcg_out8(s, (shift << 6) | ((idx & 7) << 3) | (base & 7));
+        n = enc_opc(b, opc, r, base, index < 0 ? 0 : index);
+        b[n++] = mod | ((r & 7) << 3) | 0x04;
+        b[n++] = (shift << 6) | ((idx & 7) << 3) | (base & 7);
     }
     if (len == 1) {
-        tcg_out8(s, (uint8_t)offset);
+        b[n++] = (uint8_t)offset;
     } else if (len == 4) {
-        tcg_out32(s, (uint32_t)offset);
+        uint32_t d = (uint32_t)offset;
+
+        memcpy(b + n, &d, 4);
+        n += 4;
     }
+    out_insn(s, b, n);
 }
 
 void tcg_out_modrm_offset(TCGContext *s, int opc, int r, int base,
@@ -147,14 +164,20 @@ void tcg_out_arithi(TCGContext *s, int arith, int rexw, int reg,
                     int32_t imm)
 {
     int w = rexw ? P_REXW : 0;
+    uint8_t b[INSN_MAX];
+    int n;
 
     if (imm == (int8_t)imm) {
-        tcg_out_modrm(s, OPC_ARITH_EvIb | w, arith, reg);
-        tcg_out8(s, (uint8_t)imm);
+        n = enc_modrm(b, OPC_ARITH_EvIb | w, arith, reg);
+        b[n++] = (uint8_t)imm;
     } else {
-        tcg_out_modrm(s, OPC_ARITH_EvIz | w, arith, reg);
-        tcg_out32(s, (uint32_t)imm);
+        uint32_t v = (uint32_t)imm;
+
+        n = enc_modrm(b, OPC_ARITH_EvIz | w, arith, reg);
+        memcpy(b + n, &v, 4);
+        n += 4;
     }
+    out_insn(s, b, n);
 }
 
 void tcg_out_shifti(TCGContext *s, int subop, int rexw, int reg, int count)

@@ -596,7 +596,19 @@ void tcg_out_op(TCGContext *s, TCGOpcode opc, TCGType type,
         if (args[0] == 0) {
             tcg_out_jmp_abs(s, (uintptr_t)tcg_code_gen_epilogue);
         } else {
-            tcg_out_movi(s, TCG_TYPE_I64, TCG_REG_RAX, (int64_t)args[0]);
+            /*
+             * The value is usually the TB's address (plus an exit index)
+             * and the TB sits just before its code: a rip-relative lea
+             * is 3 bytes shorter than movabs.
+             */
+            intptr_t d = (intptr_t)(args[0] - (tcg_rx(s->code_ptr) + 7));
+
+            if (d == (int32_t)d) {
+                tcg_out_modrm_rip(s, OPC_LEA | P_REXW, TCG_REG_RAX,
+                                  (uintptr_t)args[0]);
+            } else {
+                tcg_out_movi(s, TCG_TYPE_I64, TCG_REG_RAX, (int64_t)args[0]);
+            }
             tcg_out_jmp_abs(s, tb_ret_addr);
         }
         break;

@@ -92,10 +92,56 @@ enum { JCC_JO = 0x0, JCC_JNO, JCC_JB, JCC_JAE, JCC_JE, JCC_JNE, JCC_JBE,
 extern bool tcg_have_lzcnt, tcg_have_bmi1, tcg_have_popcnt;
 
 /* ---- Encoder (tcg/x86_64/emit.c) ---- */
-void tcg_out8(TCGContext *s, uint8_t v);
-void tcg_out16(TCGContext *s, uint16_t v);
-void tcg_out32(TCGContext *s, uint32_t v);
-void tcg_out64(TCGContext *s, uint64_t v);
+/*
+ * Every byte goes through these: nothing is written at or past code_end;
+ * the bytes that fit are written and overflow is set.  Inline, since the
+ * encoder calls them for every byte it emits.
+ */
+static inline bool tcg_out_room(const TCGContext *s, size_t n)
+{
+    return s->code_ptr <= s->code_end &&
+           (size_t)(s->code_end - s->code_ptr) >= n;
+}
+
+static inline void tcg_out8(TCGContext *s, uint8_t v)
+{
+    if (tcg_out_room(s, 1)) {
+        *s->code_ptr++ = v;
+    } else {
+        tcg_backend(s)->overflow = true;
+    }
+}
+
+/* n bytes of v, little-endian like x86; the byte loop only near the end. */
+static inline void tcg_out_le(TCGContext *s, uint64_t v, size_t n)
+{
+    size_t i;
+
+    if (tcg_out_room(s, n)) {
+        memcpy(s->code_ptr, &v, n);
+        s->code_ptr += n;
+        return;
+    }
+    for (i = 0; i < n; i++) {
+        tcg_out8(s, (uint8_t)(v >> (8 * i)));
+    }
+}
+
+static inline void tcg_out16(TCGContext *s, uint16_t v)
+{
+    tcg_out_le(s, v, 2);
+}
+
+static inline void tcg_out32(TCGContext *s, uint32_t v)
+{
+    tcg_out_le(s, v, 4);
+}
+
+static inline void tcg_out64(TCGContext *s, uint64_t v)
+{
+    tcg_out_le(s, v, 8);
+}
+
 void tcg_patch32(TCGContext *s, uint32_t off, uint32_t v);
 /* Prefixes, REX and opcode bytes; r, rm, x are full register numbers. */
 void tcg_out_opc(TCGContext *s, int opc, int r, int rm, int x);

@@ -1127,6 +1127,51 @@ static void test_random_programs(void **state)
     }
 }
 
+/* `info jit` counters follow what tcg_gen_code() produced. */
+static void test_stats(void **state)
+{
+    TCGStats before = tcg_ctx->stats;
+    char *text = NULL, line[64];
+    size_t len = 0;
+    FILE *f;
+    int n;
+
+    tcg_func_start();
+    tcg_gen_insn_start(0x1000);
+    tcg_gen_addi_i64(g64[1], g64[0], 1);
+    tcg_gen_insn_start(0x1004);
+    tcg_gen_addi_i64(g64[2], g64[1], 2);
+    tcg_gen_exit_tb(0x55);
+    n = tcg_gen_code(tcg_ctx, tb_buf, code + CODE_SIZE);
+    assert_true(n > 0);
+    cpu->r[0] = 40;
+    assert_int_equal(tcg_qemu_tb_exec(&cpu->parent, tb_buf), 0x55);
+    assert_int_equal(cpu->r[2], 43);
+    assert_int_equal(tcg_ctx->stats.tbs, before.tbs + 1);
+    assert_int_equal(tcg_ctx->stats.guest_insns, before.guest_insns + 2);
+    assert_int_equal(tcg_ctx->stats.code_bytes, before.code_bytes + n);
+    assert_int_equal(tcg_ctx->stats.ops, before.ops + 5);
+    assert_true(tcg_ctx->stats.cycles > before.cycles);
+
+    f = open_memstream(&text, &len);
+    assert_non_null(f);
+    tcg_dump_stats(f);
+    fclose(f);
+    snprintf(line, sizeof(line), "Translation blocks generated: %llu\n",
+             (unsigned long long)tcg_ctx->stats.tbs);
+    assert_non_null(strstr(text, line));
+    assert_non_null(strstr(text, "Translation cycles median:"));
+    free(text);
+
+    /* An exit value near the code (a TB pointer) is built rip-relative. */
+    tcg_func_start();
+    tcg_gen_exit_tb((uintptr_t)tb_buf - 64 + 3);
+    n = tcg_gen_code(tcg_ctx, tb_buf, code + CODE_SIZE);
+    assert_true(n > 0 && n < 10 + 5);      /* lea (7) + jmp, no movabs */
+    assert_int_equal(tcg_qemu_tb_exec(&cpu->parent, tb_buf),
+                     (uintptr_t)tb_buf - 64 + 3);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1143,6 +1188,7 @@ int main(void)
         cmocka_unit_test(test_qemu_ldst_miss),
         cmocka_unit_test(test_goto_tb),
         cmocka_unit_test(test_overflow),
+        cmocka_unit_test(test_stats),
         cmocka_unit_test(test_random_programs),
     };
 

@@ -363,6 +363,75 @@ static void test_conds(void **state)
     assert_true(tcg_cond_eval(TCG_COND_EQ, TCG_TYPE_I32, 0x100000001ULL, 1));
 }
 
+/* Copies are tracked per source: redefining one drops only its copies. */
+static void test_copy_lists(void **state)
+{
+    TCGv t1, t2, t3;
+
+    tcg_func_start();
+    t1 = tcg_temp_new_i64();
+    t2 = tcg_temp_new_i64();
+    t3 = tcg_temp_new_i64();
+    tcg_gen_mov_i64(t1, g[0]);
+    tcg_gen_mov_i64(t2, g[0]);
+    tcg_gen_mov_i64(t3, t1);                /* a copy of g0 as well */
+    tcg_gen_add_i64(g[1], t2, t3);
+    tcg_gen_addi_i64(t2, t2, 1);            /* t2 leaves g0's copies */
+    tcg_gen_mov_i64(g[2], t3);
+    tcg_gen_addi_i64(g[0], g[0], 1);        /* every copy of g0 is stale */
+    tcg_gen_mov_i64(g[3], t3);
+    tcg_gen_add_i64(g[1], t1, t2);
+    tcg_gen_exit_tb(0);
+    tcg_optimize(tcg_ctx);
+    assert_mov(2, t3, g[0]);
+    assert_ptr_equal(arg_temp(nth(3)->args[1]), g[0]);
+    assert_ptr_equal(arg_temp(nth(3)->args[2]), g[0]);
+    assert_ptr_equal(arg_temp(nth(4)->args[1]), g[0]);
+    assert_mov(5, g[2], g[0]);
+    assert_mov(7, g[3], t3);
+    assert_ptr_equal(arg_temp(nth(8)->args[1]), t1);
+    assert_ptr_equal(arg_temp(nth(8)->args[2]), t2);
+}
+
+/* Constants are interned per TB; freed temps are reused once each. */
+static void test_constants_and_temps(void **state)
+{
+    TCGv c[300], a, b, l, x;
+    int i, base;
+
+    tcg_func_start();
+    base = tcg_ctx->nb_temps;
+    for (i = 0; i < 300; i++) {
+        c[i] = tcg_constant_i64((int64_t)i * 0x10001 - 77);
+    }
+    assert_int_equal(tcg_ctx->nb_temps, base + 300);
+    for (i = 0; i < 300; i++) {
+        assert_ptr_equal(tcg_constant_i64((int64_t)i * 0x10001 - 77), c[i]);
+    }
+    assert_ptr_not_equal(tcg_constant_i32(-77), c[0]);
+    assert_ptr_equal(tcg_constant_i32(-77), tcg_constant_i32(-77));
+    assert_int_equal(tcg_ctx->nb_temps, base + 301);
+
+    a = tcg_temp_new_i64();
+    tcg_temp_free(a);
+    tcg_temp_free(a);                       /* double free: still once */
+    assert_ptr_equal(tcg_temp_new_i64(), a);
+    b = tcg_temp_new_i64();
+    assert_ptr_not_equal(b, a);
+    l = tcg_temp_local_new_i64();
+    tcg_temp_free(l);
+    x = tcg_temp_new_i64();                 /* an EBB temp, not l */
+    assert_ptr_not_equal(x, l);
+    assert_ptr_equal(tcg_temp_local_new_i64(), l);
+    tcg_temp_free(b);
+    assert_ptr_not_equal(tcg_temp_new_i32(), b);
+
+    /* A new TB starts with no constants and no free temps. */
+    tcg_func_start();
+    assert_int_equal(tcg_constant_i64(-77)->index, base);
+    assert_int_equal(tcg_temp_new_i64()->index, base + 1);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -371,6 +440,8 @@ int main(void)
         cmocka_unit_test(test_identities),
         cmocka_unit_test(test_propagation),
         cmocka_unit_test(test_copy_invalidation),
+        cmocka_unit_test(test_copy_lists),
+        cmocka_unit_test(test_constants_and_temps),
         cmocka_unit_test(test_branches),
         cmocka_unit_test(test_setcond_movcond),
         cmocka_unit_test(test_calls_invalidate),
