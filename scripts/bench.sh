@@ -85,6 +85,8 @@ for arch in $ARCHS; do
                         sed 's/.*version \([^ ]*\).*/QEMU \1/')
     fi
     rows=(integer memory calls fp ecall)
+    # NEON string idioms (tests/bench/string-aarch64.c): AArch64 only
+    case $arch in aarch64*) rows+=(string) ;; esac
     for w in "${rows[@]}"; do
         for e in "${emus[@]}"; do
             times=() rss=() sums=()
@@ -196,8 +198,8 @@ ratio() {
     echo "- Host CPU: $(lscpu | sed -n 's/^Model name: *//p' | head -n1), $(nproc) cores"
     echo "- Median of $RUNS runs, wall-clock seconds; peak RSS in MiB (/usr/bin/time);"
     echo "  ratio = Machina time / QEMU time (below 1: Machina is faster)."
-    echo "- CPU workloads: tests/bench/bench.c (riscv64) and bench-aarch64.c, run as"
-    echo "  \`EMU <machine args> -kernel build/tests/bench/[aarch64/]NAME.elf\`;"
+    echo "- CPU workloads: tests/bench/bench.c (riscv64), bench-aarch64.c, string-aarch64.c;"
+    echo "  run as \`EMU <machine args> -kernel build/tests/bench/[aarch64/]NAME.elf\`;"
     echo "  installer: \`EMU <machine> -m 1G -smp 2 -nographic -kernel linux -initrd initrd.gz"
     echo "  -append console=ttyS0|ttyAMA0\` until \"Select a language\" (Debian 13 riscv64,"
     echo "  Debian 12 arm64 netboot installers)."

@@ -28,4 +28,26 @@ uint64_t simd_expand_imm(int op, int cmode, uint64_t imm8);
 void helper_simd_dp(CPUState *cs, uint64_t insn);
 extern const TCGHelperInfo helper_info_simd_dp;
 
+/*
+ * Helpers chosen at translation time (no run-time decoding).  Their
+ * second argument packs the registers: SIMD_DESC(rd, rn, rm, q).
+ */
+#define SIMD_DESC(rd, rn, rm, q) \
+    ((uint64_t)(rd) | (uint64_t)(rn) << 5 | (uint64_t)(rm) << 10 | \
+     (uint64_t)(q) << 15)
+
+enum SimdRedOp {
+    SIMD_RED_ADD, SIMD_RED_SMAX, SIMD_RED_UMAX, SIMD_RED_SMIN, SIMD_RED_UMIN,
+    SIMD_RED_NOPS
+};
+
+/* ADDP/SMAXP/... (vector) on 32-bit elements. */
+const TCGHelperInfo *simd_pair_helper(enum SimdRedOp op);
+/* ADDV/SMAXV/... of size (0-2): returns the element, zero-extended. */
+const TCGHelperInfo *simd_across_helper(enum SimdRedOp op, int size);
+
+/* TBL/TBX: desc = SIMD_DESC(...) | (len - 1) << 16 | tbx << 18. */
+void helper_simd_tbl(CPUState *cs, uint64_t desc);
+extern const TCGHelperInfo helper_info_simd_tbl;
+
 #endif

@@ -1314,6 +1314,156 @@ static void simd_init(Simd *s, CPUARMState *env, uint32_t insn,
     s->scalar = bits(insn, 28, 1);
 }
 
+/*
+ * ---- helpers specialised at translation time ----
+ *
+ * The translator picks one of these per (operation, element size) and
+ * passes the register numbers (and Q) packed by SIMD_DESC(); nothing is
+ * decoded at run time: the element type and the operation of each loop
+ * are compile-time constants.  Validity was checked by simd_dp_decode()
+ * when translating.
+ */
+#define DESC_RD(desc) ((int)(desc) & 31)
+#define DESC_RN(desc) ((int)((desc) >> 5) & 31)
+#define DESC_RM(desc) ((int)((desc) >> 10) & 31)
+#define DESC_Q(desc) ((int)((desc) >> 15) & 1)
+
+/*
+ * Pairwise over the concatenation Vm:Vn (C7.2 ADDP, UMAXP...): the low
+ * half of the result pairs Vn's elements, the high half Vm's.
+ */
+#define SIMD_PAIR(name, T, EXPR)                                        \
+static void helper_simd_##name(CPUState *cs, uint64_t desc)             \
+{                                                                       \
+    CPUARMState *env = arm_env(cs);                                     \
+    enum { N = 16 / sizeof(T) };                                        \
+    T n[N], m[N], r[N];                                                 \
+    int half = DESC_Q(desc) ? N / 2 : N / 4;                            \
+                                                                        \
+    memcpy(n, env->vregs[DESC_RN(desc)], 16);                           \
+    memcpy(m, env->vregs[DESC_RM(desc)], 16);                           \
+    memset(r, 0, sizeof(r));                                            \
+    for (int i = 0; i < half; i++) {                                    \
+        T a = n[2 * i], b = n[2 * i + 1];                               \
+                                                                        \
+        r[i] = (EXPR);                                                  \
+        a = m[2 * i];                                                   \
+        b = m[2 * i + 1];                                               \
+        r[half + i] = (EXPR);                                           \
+    }                                                                   \
+    memcpy(env->vregs[DESC_RD(desc)], r, 16);                           \
+}                                                                       \
+static DEF_HELPER(simd_##name, TCG_CALL_NO_RWG, 2, false);
+
+/* Reduction across the lanes of Vn (C7.2 ADDV, UMAXV...): the element. */
+#define SIMD_ACROSS(name, T, U, EXPR)                                   \
+static uint64_t helper_simd_##name(CPUState *cs, uint64_t desc)         \
+{                                                                       \
+    CPUARMState *env = arm_env(cs);                                     \
+    enum { N = 16 / sizeof(T) };                                        \
+    T n[N], a;                                                          \
+    int cnt = DESC_Q(desc) ? N : N / 2;                                 \
+                                                                        \
+    memcpy(n, env->vregs[DESC_RN(desc)], 16);                           \
+    a = n[0];                                                           \
+    for (int i = 1; i < cnt; i++) {                                     \
+        T b = n[i];                                                     \
+                                                                        \
+        a = (EXPR);                                                     \
+    }                                                                   \
+    return (U)a;                                                        \
+}                                                                       \
+static DEF_HELPER(simd_##name, TCG_CALL_NO_RWG, 2, true);
+
+#define MAXE (a > b ? a : b)
+#define MINE (a < b ? a : b)
+
+/* Bytes, halfwords and ADDP .2D are inline IR (translate-simd.c). */
+SIMD_PAIR(addp_s, uint32_t, a + b)
+SIMD_PAIR(smaxp_s, int32_t, MAXE)
+SIMD_PAIR(umaxp_s, uint32_t, MAXE)
+SIMD_PAIR(sminp_s, int32_t, MINE)
+SIMD_PAIR(uminp_s, uint32_t, MINE)
+
+SIMD_ACROSS(addv_b, uint8_t, uint8_t, (uint8_t)(a + b))
+SIMD_ACROSS(addv_h, uint16_t, uint16_t, (uint16_t)(a + b))
+SIMD_ACROSS(addv_s, uint32_t, uint32_t, a + b)
+SIMD_ACROSS(smaxv_b, int8_t, uint8_t, MAXE)
+SIMD_ACROSS(smaxv_h, int16_t, uint16_t, MAXE)
+SIMD_ACROSS(smaxv_s, int32_t, uint32_t, MAXE)
+SIMD_ACROSS(umaxv_b, uint8_t, uint8_t, MAXE)
+SIMD_ACROSS(umaxv_h, uint16_t, uint16_t, MAXE)
+SIMD_ACROSS(umaxv_s, uint32_t, uint32_t, MAXE)
+SIMD_ACROSS(sminv_b, int8_t, uint8_t, MINE)
+SIMD_ACROSS(sminv_h, int16_t, uint16_t, MINE)
+SIMD_ACROSS(sminv_s, int32_t, uint32_t, MINE)
+SIMD_ACROSS(uminv_b, uint8_t, uint8_t, MINE)
+SIMD_ACROSS(uminv_h, uint16_t, uint16_t, MINE)
+SIMD_ACROSS(uminv_s, uint32_t, uint32_t, MINE)
+
+#undef MAXE
+#undef MINE
+
+static const TCGHelperInfo *const pair_helpers[SIMD_RED_NOPS] = {
+    [SIMD_RED_ADD] = &helper_info_simd_addp_s,
+    [SIMD_RED_SMAX] = &helper_info_simd_smaxp_s,
+    [SIMD_RED_UMAX] = &helper_info_simd_umaxp_s,
+    [SIMD_RED_SMIN] = &helper_info_simd_sminp_s,
+    [SIMD_RED_UMIN] = &helper_info_simd_uminp_s,
+};
+
+/* Indexed by enum SimdRedOp and element size; NULL where unallocated. */
+static const TCGHelperInfo *const across_helpers[SIMD_RED_NOPS][4] = {
+    [SIMD_RED_ADD] = { &helper_info_simd_addv_b, &helper_info_simd_addv_h,
+                       &helper_info_simd_addv_s },
+    [SIMD_RED_SMAX] = { &helper_info_simd_smaxv_b, &helper_info_simd_smaxv_h,
+                        &helper_info_simd_smaxv_s },
+    [SIMD_RED_UMAX] = { &helper_info_simd_umaxv_b, &helper_info_simd_umaxv_h,
+                        &helper_info_simd_umaxv_s },
+    [SIMD_RED_SMIN] = { &helper_info_simd_sminv_b, &helper_info_simd_sminv_h,
+                        &helper_info_simd_sminv_s },
+    [SIMD_RED_UMIN] = { &helper_info_simd_uminv_b, &helper_info_simd_uminv_h,
+                        &helper_info_simd_uminv_s },
+};
+
+const TCGHelperInfo *simd_pair_helper(enum SimdRedOp op)
+{
+    return pair_helpers[op];
+}
+
+const TCGHelperInfo *simd_across_helper(enum SimdRedOp op, int size)
+{
+    return across_helpers[op][size & 3];
+}
+
+/* TBL/TBX (C7.2): desc also holds the table length - 1 and TBX. */
+void helper_simd_tbl(CPUState *cs, uint64_t desc)
+{
+    CPUARMState *env = arm_env(cs);
+    int len = (desc >> 16) & 3, nb = DESC_Q(desc) ? 16 : 8;
+    bool tbx = (desc >> 18) & 1;
+    uint8_t table[64], idx[16], r[16];
+
+    for (int i = 0; i <= len; i++) {
+        memcpy(table + 16 * i, env->vregs[(DESC_RN(desc) + i) % 32], 16);
+    }
+    memcpy(idx, env->vregs[DESC_RM(desc)], 16);
+    memcpy(r, env->vregs[DESC_RD(desc)], 16);
+    for (int i = 0; i < nb; i++) {
+        if (idx[i] < 16 * (len + 1)) {
+            r[i] = table[idx[i]];
+        } else if (!tbx) {
+            r[i] = 0;
+        }
+    }
+    if (nb == 8) {
+        memset(r + 8, 0, 8);
+    }
+    memcpy(env->vregs[DESC_RD(desc)], r, 16);
+}
+
+DEF_HELPER(simd_tbl, TCG_CALL_NO_RWG, 2, false);
+
 bool simd_dp_decode(uint32_t insn, bool pmull64)
 {
     Simd s;
