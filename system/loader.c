@@ -73,12 +73,13 @@ static bool range_loadable(AddressSpace *as, hwaddr addr, uint64_t len)
         return false;
     }
     while (done < len) {
-        const FlatRange *r = address_space_lookup(as, addr + done);
+        FlatRange r;
 
-        if (!r || (r->mr->type != MR_RAM && r->mr->type != MR_ROM)) {
+        if (!address_space_find(as, addr + done, &r) ||
+            (r.mr->type != MR_RAM && r.mr->type != MR_ROM)) {
             return false;
         }
-        done += MIN(len - done, r->size - (addr + done - r->start));
+        done += MIN(len - done, r.size - (addr + done - r.start));
     }
     return true;
 }

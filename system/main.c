@@ -20,6 +20,8 @@
 
 #define MACHINA_VERSION "0.1.0"
 #define TCG_CODE_BUFFER_SIZE (256 * MiB)
+/* -accel tcg,tb-size=MiB (0: the default above) */
+static size_t tcg_tb_size;
 
 typedef struct Config {
     const char *arch;
@@ -60,7 +62,8 @@ static void usage(void)
            "  -m SIZE          RAM size (default unit MiB; k/M/G suffixes)\n"
            "  -smp N           number of CPUs (also cpus=N)\n"
            "  -cpu MODEL[,prop=val...]  (-cpu help lists)\n"
-           "  -accel tcg       accelerator\n"
+           "  -accel tcg[,thread=single|multi][,tb-size=MiB]  accelerator\n"
+           "                   (multi: a host thread per vCPU, experimental)\n"
            "Boot:\n"
            "  -bios FILE|none  firmware\n"
            "  -kernel FILE     kernel image (ELF or raw)\n"
@@ -404,6 +407,27 @@ static void parse_args(int argc, char **argv, Config *cfg, MachineState *ms)
                 fatal("-accel %s: invalid option syntax", arg);
             }
             ms->accel = mc_strdup(opts_get(&o, "accel"));
+            if (opts_get(&o, "thread")) {
+                /* QEMU's spelling: single (round-robin) or multi (MTTCG) */
+                const char *th = opts_get(&o, "thread");
+                if (!strcmp(th, "multi")) {
+                    tcg_mttcg = true;
+                } else if (!strcmp(th, "single")) {
+                    tcg_mttcg = false;
+                } else {
+                    fatal("-accel %s: thread must be single or multi", arg);
+                }
+            }
+            if (opts_get(&o, "tb-size")) {
+                /* QEMU's spelling: the translation cache size in MiB */
+                char *end;
+                unsigned long mib = strtoul(opts_get(&o, "tb-size"), &end,
+                                            10);
+                if (*end || mib < 1 || mib > 2048) {
+                    fatal("-accel %s: tb-size must be 1..2048 (MiB)", arg);
+                }
+                tcg_tb_size = (size_t)mib * MiB;
+            }
             opts_free(&o);
         } else if (!strcmp(name, "monitor") || !strcmp(name, "mon")) {
             if (!strcmp(arg, "none")) {
@@ -669,7 +693,7 @@ int main(int argc, char **argv)
     if (cfg.nr_drives) {
         blk_aio_init(4);        /* guest disk I/O off the vCPU threads */
     }
-    tcg_exec_init(TCG_CODE_BUFFER_SIZE);
+    tcg_exec_init(tcg_tb_size ? tcg_tb_size : TCG_CODE_BUFFER_SIZE);
     current_machine = ms;
     t->init(ms);
     create_devices(&cfg);

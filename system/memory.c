@@ -2,6 +2,7 @@
 /* Memory API: region trees flattened into sorted views, access dispatch. */
 #include "machina/memory.h"
 #include "machina/log.h"
+#include "machina/rcu.h"
 #include <inttypes.h>
 #include <pthread.h>
 #include <stdlib.h>
@@ -20,12 +21,10 @@ static AddressSpace **all_as;
 static int nr_as;
 
 /*
- * Old views are retired, not freed: a vCPU thread may still be walking one
- * without any lock.  Topology changes are rare (boot, PCI BAR moves), so
- * the cost is a few kilobytes.
+ * Serialises writers of the views.  Readers take no lock: they hold
+ * rcu_read_lock() while they use a view, and a replaced view is freed by
+ * call_rcu() once no reader can still see it (docs/devel/memory.md).
  */
-static FlatView **retired;
-static int nr_retired;
 static pthread_mutex_t topology_lock = PTHREAD_MUTEX_INITIALIZER;
 
 static void __attribute__((constructor)) memory_init_system(void)
@@ -235,6 +234,14 @@ static FlatView *generate_view(MemoryRegion *root)
     return v;
 }
 
+static void flatview_free(void *p)
+{
+    FlatView *v = p;
+
+    free(v->ranges);
+    free(v);
+}
+
 static void address_space_update(AddressSpace *as)
 {
     FlatView *nv = generate_view(as->root);
@@ -242,8 +249,8 @@ static void address_space_update(AddressSpace *as)
 
     __atomic_store_n(&as->view, nv, __ATOMIC_RELEASE);
     if (old) {
-        retired = mc_realloc(retired, (nr_retired + 1) * sizeof(*retired));
-        retired[nr_retired++] = old;
+        /* Readers may still be inside it (even this thread's caller). */
+        call_rcu(old, flatview_free);
     }
     for (MemoryListener *l = as->listeners; l; l = l->next) {
         if (l->commit) {
@@ -382,6 +389,19 @@ static const FlatRange *view_lookup(const FlatView *v, hwaddr addr)
 const FlatRange *address_space_lookup(AddressSpace *as, hwaddr addr)
 {
     return view_lookup(__atomic_load_n(&as->view, __ATOMIC_ACQUIRE), addr);
+}
+
+bool address_space_find(AddressSpace *as, hwaddr addr, FlatRange *out)
+{
+    const FlatRange *r;
+
+    rcu_read_lock();
+    r = address_space_lookup(as, addr);
+    if (r) {
+        *out = *r;
+    }
+    rcu_read_unlock();
+    return r != NULL;
 }
 
 static bool size_ok(unsigned size)
@@ -590,7 +610,11 @@ static MemTxResult as_read_split(AddressSpace *as, hwaddr addr,
                   : MEMTX_ERROR) : MEMTX_OK;
 }
 
-MemTxResult address_space_read(AddressSpace *as, hwaddr addr,
+/*
+ * The *_rcu functions below run inside a read section: the flat range
+ * they found stays valid even if a device callback changes the map.
+ */
+static MemTxResult as_read_rcu(AddressSpace *as, hwaddr addr,
                                uint64_t *val, unsigned size)
 {
     const FlatRange *r = address_space_lookup(as, addr);
@@ -610,7 +634,18 @@ MemTxResult address_space_read(AddressSpace *as, hwaddr addr,
     return memory_region_dispatch_read(r->mr, r->offset + off, val, size);
 }
 
-MemTxResult address_space_write(AddressSpace *as, hwaddr addr,
+MemTxResult address_space_read(AddressSpace *as, hwaddr addr,
+                               uint64_t *val, unsigned size)
+{
+    MemTxResult res;
+
+    rcu_read_lock();
+    res = as_read_rcu(as, addr, val, size);
+    rcu_read_unlock();
+    return res;
+}
+
+static MemTxResult as_write_rcu(AddressSpace *as, hwaddr addr,
                                 uint64_t val, unsigned size)
 {
     const FlatRange *r = address_space_lookup(as, addr);
@@ -627,8 +662,8 @@ MemTxResult address_space_write(AddressSpace *as, hwaddr addr,
         MemTxResult res = MEMTX_OK;
 
         for (unsigned i = 0; i < size; i++) {
-            MemTxResult e = address_space_write(as, addr + i,
-                                                (val >> (i * 8)) & 0xff, 1);
+            MemTxResult e = as_write_rcu(as, addr + i,
+                                         (val >> (i * 8)) & 0xff, 1);
             if (e != MEMTX_OK) {
                 res = e;
             }
@@ -642,6 +677,17 @@ MemTxResult address_space_write(AddressSpace *as, hwaddr addr,
     return memory_region_dispatch_write(r->mr, r->offset + off, val, size);
 }
 
+MemTxResult address_space_write(AddressSpace *as, hwaddr addr,
+                                uint64_t val, unsigned size)
+{
+    MemTxResult res;
+
+    rcu_read_lock();
+    res = as_write_rcu(as, addr, val, size);
+    rcu_read_unlock();
+    return res;
+}
+
 /* ---- DMA ---- */
 
 /* [addr, addr+len) must not wrap around the address space. */
@@ -652,8 +698,8 @@ static bool range_wraps(hwaddr addr, size_t len)
 
 typedef enum { DMA_READ, DMA_WRITE, DMA_ROM_LOAD } DmaKind;
 
-static MemTxResult dma_rw(AddressSpace *as, hwaddr addr, uint8_t *buf,
-                          size_t len, DmaKind kind)
+static MemTxResult dma_rw_rcu(AddressSpace *as, hwaddr addr, uint8_t *buf,
+                              size_t len, DmaKind kind)
 {
     size_t done = 0;
 
@@ -729,6 +775,17 @@ static MemTxResult dma_rw(AddressSpace *as, hwaddr addr, uint8_t *buf,
     return MEMTX_OK;
 }
 
+static MemTxResult dma_rw(AddressSpace *as, hwaddr addr, uint8_t *buf,
+                          size_t len, DmaKind kind)
+{
+    MemTxResult res;
+
+    rcu_read_lock();
+    res = dma_rw_rcu(as, addr, buf, len, kind);
+    rcu_read_unlock();
+    return res;
+}
+
 MemTxResult dma_read(AddressSpace *as, hwaddr addr, void *buf, size_t len)
 {
     return dma_rw(as, addr, buf, len, DMA_READ);
@@ -742,24 +799,22 @@ MemTxResult dma_write(AddressSpace *as, hwaddr addr, const void *buf,
 
 void *dma_map(AddressSpace *as, hwaddr addr, size_t len, bool is_write)
 {
-    const FlatRange *r;
+    FlatRange r;
     hwaddr off;
 
-    if (range_wraps(addr, len)) {
+    /* The pointer outlives the view: RAM blocks are never freed. */
+    if (range_wraps(addr, len) || !address_space_find(as, addr, &r) ||
+        !r.mr->ram) {
         return NULL;
     }
-    r = address_space_lookup(as, addr);
-    if (!r || !r->mr->ram) {
+    if (r.mr->type != MR_RAM && !(r.mr->type == MR_ROM && !is_write)) {
         return NULL;
     }
-    if (r->mr->type != MR_RAM && !(r->mr->type == MR_ROM && !is_write)) {
+    off = addr - r.start;
+    if (len > r.size - off) {
         return NULL;
     }
-    off = addr - r->start;
-    if (len > r->size - off) {
-        return NULL;
-    }
-    return r->mr->ram + r->offset + off;
+    return r.mr->ram + r.offset + off;
 }
 
 /* True if every byte of [addr, addr+len) is RAM or ROM. */
@@ -771,12 +826,13 @@ static bool range_is_memory(AddressSpace *as, hwaddr addr, size_t len)
         return false;
     }
     while (done < len) {
-        const FlatRange *r = address_space_lookup(as, addr + done);
+        FlatRange r;
 
-        if (!r || (r->mr->type != MR_RAM && r->mr->type != MR_ROM)) {
+        if (!address_space_find(as, addr + done, &r) ||
+            (r.mr->type != MR_RAM && r.mr->type != MR_ROM)) {
             return false;
         }
-        done += MIN(len - done, r->size - (addr + done - r->start));
+        done += MIN(len - done, r.size - (addr + done - r.start));
     }
     return true;
 }

@@ -4,6 +4,7 @@ obj-y += system/util.o
 obj-y += system/log.o
 obj-y += system/options.o
 obj-y += system/memory.o
+obj-y += system/rcu.o
 obj-y += system/timer.o
 obj-y += system/main-loop.o
 obj-y += system/loader.o

@@ -7,6 +7,7 @@
 #include "machina/cpu.h"
 #include "machina/exec.h"
 #include "machina/log.h"
+#include "machina/rcu.h"
 #include "internal.h"
 
 #include <inttypes.h>
@@ -158,6 +159,10 @@ static int cpu_exec_loop(CPUState *cpu)
             }
             tlb_flush_if_pending(cpu);
             if (tb_flush_pending) {
+                if (tcg_mttcg) {
+                    /* Flushed in an exclusive section, outside cpu_exec. */
+                    return EXCP_INTERRUPT;
+                }
                 tb_flush_now();
                 last_tb = NULL;
             }
@@ -216,6 +221,8 @@ int cpu_exec(CPUState *cpu)
          * machine lock; drop the TB lock just in case.
          */
         tb_lock_reset();
+        /* Nor inside an RCU read section; a stuck one would stop reclaim. */
+        rcu_read_reset();
         tcg_cur_tb = NULL;
         tcg_cur_cpu = NULL;
     }

@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Generic vCPU functions and the single TCG vCPU thread that runs all
- * CPUs round-robin, with pause/resume and a time-slice kicker.
+ * Generic vCPU functions and the TCG vCPU threads: by default one thread
+ * runs all CPUs round-robin with a time-slice kicker (thread=single);
+ * with -accel tcg,thread=multi each CPU has a thread of its own (MTTCG).
+ * Pause/resume, exclusive sections.
  */
 #include "machina/common.h"
 #include "machina/cpu.h"
@@ -28,7 +30,10 @@ int accel_nr_cpus;
 static AccelCPUState accel_cpus[ACCEL_MAX_CPUS];
 
 volatile bool accel_vcpu_thread_running;
+bool tcg_mttcg;
 static __thread bool is_vcpu_thread;
+/* The CPU this thread runs (MTTCG: fixed; RR: the one in cpu_exec). */
+static __thread CPUState *thread_cpu;
 static pthread_t vcpu_thread;
 static pthread_t kick_thread;
 
@@ -47,6 +52,16 @@ static unsigned rr_slice_seq;
 /* The vCPU thread's CPU-time clock: slices are measured on it. */
 static clockid_t vcpu_cpu_clock;
 static bool vcpu_cpu_clock_ok;
+
+/*
+ * MTTCG bookkeeping, under vcpu_mutex: per-CPU threads, how many are
+ * parked, and exclusive sections (all other vCPUs out of cpu_exec).
+ */
+static int mttcg_nr_threads;
+static int mttcg_nr_parked;
+static volatile bool exclusive_active;
+static pthread_cond_t exclusive_cond = PTHREAD_COND_INITIALIZER;
+static pthread_cond_t exclusive_resume = PTHREAD_COND_INITIALIZER;
 
 /* ---- generic CPU functions ---- */
 
@@ -70,6 +85,8 @@ void cpu_register(CPUState *cpu)
     }
     memset(cpu->tlb.table, 0xff, sizeof(cpu->tlb.table));
     acs = &accel_cpus[cpu->cpu_index];
+    pthread_cond_init(&acs->halt_cond, NULL);
+    pthread_mutex_init(&acs->flush_lock, NULL);
     for (i = 0; i < NB_MMU_MODES; i++) {
         acs->large_page_addr[i] = (vaddr)-1;
         acs->large_page_mask[i] = 0;
@@ -91,6 +108,17 @@ bool accel_on_vcpu_thread(void)
     return !accel_vcpu_thread_running || is_vcpu_thread;
 }
 
+bool accel_on_cpu_thread(CPUState *cpu)
+{
+    if (!accel_vcpu_thread_running) {
+        return true;
+    }
+    if (tcg_mttcg) {
+        return thread_cpu == cpu;
+    }
+    return is_vcpu_thread;
+}
+
 void cpu_exit(CPUState *cpu)
 {
     __atomic_store_n(&cpu->exit_request, 1, __ATOMIC_SEQ_CST);
@@ -98,12 +126,16 @@ void cpu_exit(CPUState *cpu)
 
 CPUState *cpu_current(void)
 {
+    if (tcg_mttcg) {
+        return thread_cpu;
+    }
     return is_vcpu_thread ? running_cpu : NULL;
 }
 
 void cpu_yield(CPUState *cpu)
 {
-    if (accel_nr_cpus > 1) {
+    /* MTTCG: the CPU waited for runs on its own thread already. */
+    if (!tcg_mttcg && accel_nr_cpus > 1) {
         rr_slice_expired = 1;
         cpu_exit(cpu);
     }
@@ -112,6 +144,17 @@ void cpu_yield(CPUState *cpu)
 void cpu_kick(CPUState *cpu)
 {
     CPUState *cur = running_cpu;
+
+    if (tcg_mttcg) {
+        AccelCPUState *acs = accel_cpu_state(cpu);
+
+        /* Wake its thread if it sleeps halted; the flag covers a race. */
+        pthread_mutex_lock(&vcpu_mutex);
+        acs->kicked = true;
+        pthread_cond_broadcast(&acs->halt_cond);
+        pthread_mutex_unlock(&vcpu_mutex);
+        return;
+    }
 
     if (cur && cur != cpu) {
         /*
@@ -144,8 +187,17 @@ void cpu_reset_interrupt(CPUState *cpu, uint32_t mask)
 
 bool accel_should_leave(CPUState *cpu)
 {
+    if (tcg_mttcg) {
+        return pause_requested || cpu->stop_requested || exclusive_active ||
+               tb_flush_pending || !runstate_is_running();
+    }
     return rr_slice_expired || pause_requested || cpu->stop_requested ||
            !runstate_is_running();
+}
+
+bool accel_sync_wait_bail(void)
+{
+    return pause_requested || exclusive_active || !runstate_is_running();
 }
 
 /* Can cpu run now?  Applies stop requests and wakes halted CPUs. */
@@ -339,6 +391,183 @@ static void *kick_thread_fn(void *arg)
     return NULL;
 }
 
+
+/* ---- MTTCG: one thread per vCPU ---- */
+
+/*
+ * Exclusive sections (QEMU's "safe work"): start_exclusive() returns when
+ * every other vCPU is outside cpu_exec() and keeps them out until
+ * end_exclusive().  Only a vCPU thread between two cpu_exec() calls (or a
+ * thread that is no vCPU) may start one, so it never waits for itself.
+ */
+static void cpu_exec_start(CPUState *cpu)
+{
+    AccelCPUState *acs = accel_cpu_state(cpu);
+
+    pthread_mutex_lock(&vcpu_mutex);
+    while (exclusive_active) {
+        pthread_cond_wait(&exclusive_resume, &vcpu_mutex);
+    }
+    acs->running = true;
+    pthread_mutex_unlock(&vcpu_mutex);
+}
+
+static void cpu_exec_end(CPUState *cpu)
+{
+    AccelCPUState *acs = accel_cpu_state(cpu);
+
+    pthread_mutex_lock(&vcpu_mutex);
+    acs->running = false;
+    if (exclusive_active) {
+        pthread_cond_broadcast(&exclusive_cond);
+    }
+    pthread_mutex_unlock(&vcpu_mutex);
+}
+
+void start_exclusive(void)
+{
+    CPUState *cpu;
+
+    pthread_mutex_lock(&vcpu_mutex);
+    while (exclusive_active) {
+        pthread_cond_wait(&exclusive_resume, &vcpu_mutex);
+    }
+    exclusive_active = true;
+    for (;;) {
+        bool busy = false;
+        struct timespec ts;
+
+        CPU_FOREACH(cpu) {
+            if (accel_cpu_state(cpu)->running) {
+                busy = true;
+                cpu_exit(cpu);
+            }
+        }
+        if (!busy) {
+            break;
+        }
+        deadline_after(&ts, 10 * 1000 * 1000);
+        pthread_cond_timedwait(&exclusive_cond, &vcpu_mutex, &ts);
+    }
+    pthread_mutex_unlock(&vcpu_mutex);
+}
+
+void end_exclusive(void)
+{
+    pthread_mutex_lock(&vcpu_mutex);
+    exclusive_active = false;
+    pthread_cond_broadcast(&exclusive_resume);
+    pthread_mutex_unlock(&vcpu_mutex);
+}
+
+/* Stay parked while a pause is requested or the VM is stopped. */
+static void mttcg_maybe_park(void)
+{
+    if (!pause_requested && runstate_is_running()) {
+        return;
+    }
+    pthread_mutex_lock(&vcpu_mutex);
+    mttcg_nr_parked++;
+    pthread_cond_broadcast(&parked_cond);
+    while (pause_requested || !runstate_is_running()) {
+        struct timespec ts;
+        deadline_after(&ts, 10 * 1000 * 1000);
+        pthread_cond_timedwait(&vcpu_cond, &vcpu_mutex, &ts);
+    }
+    mttcg_nr_parked--;
+    pthread_mutex_unlock(&vcpu_mutex);
+}
+
+/* The CPU is halted or stopped: sleep until cpu_kick() or a pause. */
+static void mttcg_idle_wait(CPUState *cpu)
+{
+    AccelCPUState *acs = accel_cpu_state(cpu);
+    struct timespec ts;
+
+    pthread_mutex_lock(&vcpu_mutex);
+    if (!acs->kicked && !pause_requested && !tb_flush_pending) {
+        deadline_after(&ts, IDLE_WAIT_NS);
+        pthread_cond_timedwait(&acs->halt_cond, &vcpu_mutex, &ts);
+    }
+    acs->kicked = false;
+    pthread_mutex_unlock(&vcpu_mutex);
+}
+
+static void mttcg_flush_if_pending(void)
+{
+    if (!tb_flush_pending) {
+        return;
+    }
+    start_exclusive();
+    if (tb_flush_pending) {
+        tb_flush_now();
+    }
+    end_exclusive();
+}
+
+static void *mttcg_thread_fn(void *arg)
+{
+    CPUState *cpu = arg;
+
+    is_vcpu_thread = true;
+    thread_cpu = cpu;
+    for (;;) {
+        int r;
+
+        mttcg_maybe_park();
+        mttcg_flush_if_pending();
+        if (!cpu_runnable(cpu)) {
+            mttcg_idle_wait(cpu);
+            continue;
+        }
+        cpu_exec_start(cpu);
+        r = cpu_exec(cpu);
+        cpu_exec_end(cpu);
+        if (r == EXCP_DEBUG) {
+            bool first;
+
+            log_mask_printf(LOG_INT, "cpu %d: debug exception\n",
+                            cpu->cpu_index);
+            if (cpu_debug_handler) {
+                CPUState *c;
+
+                /* Stop every vCPU now; the debugger resumes them. */
+                pthread_mutex_lock(&vcpu_mutex);
+                first = !pause_requested;
+                pause_requested = true;
+                pthread_cond_broadcast(&vcpu_cond);
+                pthread_mutex_unlock(&vcpu_mutex);
+                CPU_FOREACH(c) {
+                    cpu_exit(c);
+                }
+                /* A second CPU's hit re-triggers when resumed. */
+                if (first) {
+                    cpu_debug_handler(cpu);
+                }
+            }
+        }
+    }
+    return NULL;
+}
+
+static void mttcg_start_vcpus(void)
+{
+    CPUState *cpu;
+    int err;
+
+    CPU_FOREACH(cpu) {
+        AccelCPUState *acs = accel_cpu_state(cpu);
+
+        err = pthread_create(&acs->thread, NULL, mttcg_thread_fn, cpu);
+        if (err) {
+            fatal("cannot create the thread of vCPU %d: %s",
+                  cpu->cpu_index, strerror(err));
+        }
+        cpu->thread = acs->thread;
+        mttcg_nr_threads++;
+    }
+}
+
 /* TLB entries hold host pointers: drop them when the memory map changes. */
 static void tcg_memory_commit(MemoryListener *l, AddressSpace *as)
 {
@@ -369,6 +598,11 @@ void tcg_start_vcpus(void)
     sigfillset(&all);
     pthread_sigmask(SIG_SETMASK, &all, &old);
     accel_vcpu_thread_running = true;
+    if (tcg_mttcg) {
+        mttcg_start_vcpus();
+        pthread_sigmask(SIG_SETMASK, &old, NULL);
+        return;
+    }
     err = pthread_create(&vcpu_thread, NULL, vcpu_thread_fn, NULL);
     if (err) {
         fatal("cannot create the vCPU thread: %s", strerror(err));
@@ -406,7 +640,16 @@ void tcg_pause_vcpus(void)
         machine_unlock();
     }
     pthread_mutex_lock(&vcpu_mutex);
-    while (!vcpu_parked && pause_requested) {
+    if (tcg_mttcg) {
+        /* Halted vCPUs sleep on their own condition: wake them. */
+        CPU_FOREACH(cpu) {
+            pthread_cond_broadcast(&accel_cpu_state(cpu)->halt_cond);
+        }
+        while (mttcg_nr_parked < mttcg_nr_threads && pause_requested) {
+            pthread_cond_wait(&parked_cond, &vcpu_mutex);
+        }
+    }
+    while (!tcg_mttcg && !vcpu_parked && pause_requested) {
         pthread_cond_wait(&parked_cond, &vcpu_mutex);
     }
     pthread_mutex_unlock(&vcpu_mutex);
@@ -417,9 +660,18 @@ void tcg_pause_vcpus(void)
 
 void tcg_resume_vcpus(void)
 {
+    CPUState *cpu;
+
     pthread_mutex_lock(&vcpu_mutex);
     pause_requested = false;
     kick_pending = true;
     pthread_cond_broadcast(&vcpu_cond);
+    if (tcg_mttcg && accel_vcpu_thread_running) {
+        CPU_FOREACH(cpu) {
+            AccelCPUState *acs = accel_cpu_state(cpu);
+            acs->kicked = true;
+            pthread_cond_broadcast(&acs->halt_cond);
+        }
+    }
     pthread_mutex_unlock(&vcpu_mutex);
 }

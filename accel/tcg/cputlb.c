@@ -10,6 +10,7 @@
 
 #include <errno.h>
 #include <inttypes.h>
+#include <sched.h>
 
 /* Address that the current ops->tlb_fill call is resolving. */
 static __thread vaddr tlb_fill_addr;
@@ -81,26 +82,101 @@ static void tlb_flush_local(CPUState *cpu)
     tb_jmp_cache_clear(cpu);
 }
 
-void tlb_flush(CPUState *cpu)
+/*
+ * MTTCG: a vCPU flushed another one's TLB (Arm TLBI ...IS broadcasts):
+ * the invalidation must be complete by the initiator's next DSB, so wait
+ * until the target has flushed or is outside cpu_exec (it flushes before
+ * running guest code again).  The target leaves its TB at the next TB
+ * entry.  Meanwhile serve our own pending flush (two vCPUs may wait for
+ * each other) and give up for a pause or an exclusive section (the flush
+ * still happens before the target runs).  Not with the machine lock
+ * held: the target may be waiting for it.
+ */
+static void tlb_flush_wait(CPUState *cpu)
 {
-    if (accel_on_vcpu_thread()) {
-        accel_cpu_state(cpu)->tlb_flush_pending = 0;
-        tlb_flush_local(cpu);
-    } else {
-        /* The vCPU may be using the TLB right now: let it flush itself. */
-        accel_cpu_state(cpu)->tlb_flush_pending = 1;
-        cpu_exit(cpu);
+    AccelCPUState *acs = accel_cpu_state(cpu);
+    CPUState *self = cpu_current();
+
+    if (!tcg_mttcg || !self || self == cpu || machine_lock_held()) {
+        return;
+    }
+    while ((__atomic_load_n(&acs->tlb_flush_pending, __ATOMIC_SEQ_CST) ||
+            __atomic_load_n(&acs->tlb_flushing, __ATOMIC_SEQ_CST)) &&
+           __atomic_load_n(&acs->running, __ATOMIC_SEQ_CST) &&
+           !accel_sync_wait_bail()) {
+        tlb_flush_if_pending(self);
+        sched_yield();
     }
 }
+
+/*
+ * The vCPU may be using its TLB right now: ask it to flush the page va
+ * (or everything: va = -1) itself at its next TB boundary.  A few pages
+ * are queued (another vCPU's TLBI VA...IS), more become a full flush.
+ */
+static void tlb_flush_request(CPUState *cpu, vaddr va)
+{
+    AccelCPUState *acs = accel_cpu_state(cpu);
+
+    pthread_mutex_lock(&acs->flush_lock);
+    if (va == (vaddr)-1 || acs->nr_flush_pages == TLB_FLUSH_PAGES_MAX) {
+        acs->flush_full = true;
+    } else {
+        acs->flush_pages[acs->nr_flush_pages++] = va;
+    }
+    __atomic_store_n(&acs->tlb_flush_pending, 1, __ATOMIC_SEQ_CST);
+    pthread_mutex_unlock(&acs->flush_lock);
+    cpu_exit(cpu);
+    tlb_flush_wait(cpu);
+}
+
+void tlb_flush(CPUState *cpu)
+{
+    AccelCPUState *acs = accel_cpu_state(cpu);
+
+    if (accel_on_cpu_thread(cpu)) {
+        /* Supersedes the queued requests. */
+        pthread_mutex_lock(&acs->flush_lock);
+        acs->nr_flush_pages = 0;
+        acs->flush_full = false;
+        acs->tlb_flush_pending = 0;
+        pthread_mutex_unlock(&acs->flush_lock);
+        tlb_flush_local(cpu);
+    } else {
+        tlb_flush_request(cpu, (vaddr)-1);
+    }
+}
+
+static void tlb_flush_page_local(CPUState *cpu, vaddr va);
 
 void tlb_flush_if_pending(CPUState *cpu)
 {
     AccelCPUState *acs = accel_cpu_state(cpu);
+    vaddr pages[TLB_FLUSH_PAGES_MAX];
+    int n;
+    bool full;
 
-    if (acs->tlb_flush_pending) {
-        acs->tlb_flush_pending = 0;
-        tlb_flush_local(cpu);
+    if (!acs->tlb_flush_pending) {
+        return;
     }
+    /* tlb_flushing covers the flush for tlb_flush_wait(). */
+    __atomic_store_n(&acs->tlb_flushing, 1, __ATOMIC_SEQ_CST);
+    pthread_mutex_lock(&acs->flush_lock);
+    n = acs->nr_flush_pages;
+    memcpy(pages, acs->flush_pages, n * sizeof(pages[0]));
+    full = acs->flush_full;
+    acs->nr_flush_pages = 0;
+    acs->flush_full = false;
+    __atomic_store_n(&acs->tlb_flush_pending, 0, __ATOMIC_SEQ_CST);
+    pthread_mutex_unlock(&acs->flush_lock);
+    if (full) {
+        tlb_flush_local(cpu);
+    } else {
+        for (int i = 0; i < n; i++) {
+            tlb_flush_page_local(cpu, pages[i]);
+        }
+    }
+    __atomic_store_n(&acs->tlb_flushing, 0, __ATOMIC_SEQ_CST);
 }
 
 void tlb_flush_all_cpus(void)
@@ -122,14 +198,19 @@ static void tlb_entry_flush_page(CPUTLBEntry *e, vaddr page)
 
 void tlb_flush_page(CPUState *cpu, vaddr va)
 {
+    if (!accel_on_cpu_thread(cpu)) {
+        tlb_flush_request(cpu, va & TARGET_PAGE_MASK);
+        return;
+    }
+    tlb_flush_page_local(cpu, va);
+}
+
+static void tlb_flush_page_local(CPUState *cpu, vaddr va)
+{
     AccelCPUState *acs = accel_cpu_state(cpu);
     unsigned idx;
     int i;
 
-    if (!accel_on_vcpu_thread()) {
-        tlb_flush(cpu);
-        return;
-    }
     va &= TARGET_PAGE_MASK;
     idx = tlb_index(va);
     for (i = 0; i < NB_MMU_MODES; i++) {
@@ -165,7 +246,7 @@ static void tlb_drop_nonglobal(CPUState *cpu)
 
 void tlb_switch_asid(CPUState *cpu, uint16_t asid)
 {
-    if (!accel_on_vcpu_thread()) {
+    if (!accel_on_cpu_thread(cpu)) {
         tlb_flush(cpu);
         tb_jmp_cache_set_asid(cpu, asid);
         return;
@@ -308,7 +389,7 @@ static void watchpoint_check(CPUState *cpu, vaddr addr, int size,
 void tlb_set_page(CPUState *cpu, vaddr va, hwaddr pa, int prot,
                   int mmu_idx, uint64_t size)
 {
-    const FlatRange *fr;
+    FlatRange fr;
     CPUTLBEntry *e;
     CPUTLBEntryFull *full;
     uint64_t flags = 0, wflags;
@@ -341,15 +422,19 @@ void tlb_set_page(CPUState *cpu, vaddr va, hwaddr pa, int prot,
     va &= TARGET_PAGE_MASK;
     pa &= TARGET_PAGE_MASK;
 
-    fr = address_space_lookup(&address_space_memory, pa);
-    if (fr && fr->mr && (fr->mr->type == MR_RAM || fr->mr->type == MR_ROM) &&
-        fr->mr->ram && pa >= fr->start &&
-        pa + TARGET_PAGE_SIZE - 1 <= fr->start + (fr->size - 1) &&
-        fr->offset + (pa - fr->start) + TARGET_PAGE_SIZE <= fr->mr->size) {
+    /*
+     * A copy of the flat range: the entry keeps only a host pointer into
+     * a RAM block (never freed), nothing that points into the view.
+     */
+    if (address_space_find(&address_space_memory, pa, &fr) && fr.mr &&
+        (fr.mr->type == MR_RAM || fr.mr->type == MR_ROM) &&
+        fr.mr->ram && pa >= fr.start &&
+        pa + TARGET_PAGE_SIZE - 1 <= fr.start + (fr.size - 1) &&
+        fr.offset + (pa - fr.start) + TARGET_PAGE_SIZE <= fr.mr->size) {
         /* The whole 4K page is backed by host memory. */
-        uint8_t *host = fr->mr->ram + fr->offset + (pa - fr->start);
+        uint8_t *host = fr.mr->ram + fr.offset + (pa - fr.start);
         addend = (uintptr_t)host - (uintptr_t)va;
-        is_ram = fr->mr->type == MR_RAM;
+        is_ram = fr.mr->type == MR_RAM;
         is_rom = !is_ram;
     } else {
         /* MMIO, unmapped, or a RAM piece smaller than a page. */
@@ -358,8 +443,6 @@ void tlb_set_page(CPUState *cpu, vaddr va, hwaddr pa, int prot,
     wflags = flags;
     if (is_rom) {
         wflags |= TLB_MMIO;     /* writes are ignored on the slow path */
-    } else if (is_ram && page_has_code(pa)) {
-        wflags |= TLB_NOTDIRTY;
     }
 
     /* Watched pages take the slow path, which checks the ranges. */
@@ -384,6 +467,17 @@ void tlb_set_page(CPUState *cpu, vaddr va, hwaddr pa, int prot,
     e->addend = addend;
     full->phys = pa;
     full->prot = prot;
+    /*
+     * Checked after the entry is written, against page_mark_code() on
+     * another vCPU, which creates the page's descriptor and then scans
+     * every TLB (tlb_protect_code): with seq_cst on both sides one of
+     * them sees the other, so the entry never misses TLB_NOTDIRTY.
+     */
+    __atomic_thread_fence(__ATOMIC_SEQ_CST);
+    if (is_ram && (prot & PAGE_WRITE) && page_has_code(pa)) {
+        __atomic_or_fetch(&e->addr_write, (uint64_t)TLB_NOTDIRTY,
+                          __ATOMIC_SEQ_CST);
+    }
 }
 
 void tlb_protect_code(hwaddr phys_page)
@@ -396,9 +490,12 @@ void tlb_protect_code(hwaddr phys_page)
         for (m = 0; m < NB_MMU_MODES; m++) {
             for (i = 0; i < CPU_TLB_SIZE; i++) {
                 CPUTLBEntry *e = &cpu->tlb.table[m][i];
+                /* Other vCPUs may be using the entry: one atomic or. */
                 if (!(e->addr_write & (TLB_INVALID_MASK | TLB_MMIO)) &&
                     cpu->tlb.full[m][i].phys == phys_page) {
-                    e->addr_write |= TLB_NOTDIRTY;
+                    __atomic_or_fetch(&e->addr_write,
+                                      (uint64_t)TLB_NOTDIRTY,
+                                      __ATOMIC_SEQ_CST);
                 }
             }
         }
@@ -478,21 +575,22 @@ static void tlb_fill_failed(CPUState *cpu, vaddr addr, MMUAccessType type,
 static uint64_t io_read(CPUState *cpu, hwaddr phys, vaddr addr, int size,
                         MMUAccessType type, int mmu_idx, uintptr_t retaddr)
 {
-    const FlatRange *fr = address_space_lookup(&address_space_memory, phys);
+    FlatRange fr;
     MemoryRegion *mr;
     hwaddr off;
     uint64_t val = 0;
     MemTxResult r;
     bool lock;
 
-    if (!fr || !fr->mr) {
+    /* A copy: the device may change the map (and free this view). */
+    if (!address_space_find(&address_space_memory, phys, &fr) || !fr.mr) {
         transaction_failed(cpu, phys, addr, type, mmu_idx, retaddr);
         return 0;
     }
-    mr = fr->mr;
-    off = fr->offset + (phys - fr->start);
+    mr = fr.mr;
+    off = fr.offset + (phys - fr.start);
     if (size > 1 && ((phys & (size - 1)) ||
-                     phys + size - 1 > fr->start + (fr->size - 1))) {
+                     phys + size - 1 > fr.start + (fr.size - 1))) {
         /* Misaligned or spanning regions: one byte at a time. */
         int i;
         for (i = 0; i < size; i++) {
@@ -531,20 +629,20 @@ static uint64_t io_read(CPUState *cpu, hwaddr phys, vaddr addr, int size,
 static void io_write(CPUState *cpu, hwaddr phys, vaddr addr, uint64_t val,
                      int size, int mmu_idx, uintptr_t retaddr)
 {
-    const FlatRange *fr = address_space_lookup(&address_space_memory, phys);
+    FlatRange fr;
     MemoryRegion *mr;
     hwaddr off;
     MemTxResult r;
     bool lock;
 
-    if (!fr || !fr->mr) {
+    if (!address_space_find(&address_space_memory, phys, &fr) || !fr.mr) {
         transaction_failed(cpu, phys, addr, MMU_DATA_STORE, mmu_idx, retaddr);
         return;
     }
-    mr = fr->mr;
-    off = fr->offset + (phys - fr->start);
+    mr = fr.mr;
+    off = fr.offset + (phys - fr.start);
     if (size > 1 && ((phys & (size - 1)) ||
-                     phys + size - 1 > fr->start + (fr->size - 1))) {
+                     phys + size - 1 > fr.start + (fr.size - 1))) {
         int i;
         for (i = 0; i < size; i++) {
             io_write(cpu, phys + i, addr + i, (val >> (8 * i)) & 0xff, 1,
@@ -598,7 +696,13 @@ static void notdirty_write(CPUState *cpu, CPUTLBEntry *e, int mmu_idx,
     tb_invalidate_phys_range(phys, phys + size);
     if (!page_has_code(phys & TARGET_PAGE_MASK)) {
         /* No code left: later stores to this page take the fast path. */
-        e->addr_write &= ~(uint64_t)TLB_NOTDIRTY;
+        __atomic_and_fetch(&e->addr_write, ~(uint64_t)TLB_NOTDIRTY,
+                           __ATOMIC_SEQ_CST);
+        /* Another vCPU may have translated code there meanwhile. */
+        if (page_has_code(phys & TARGET_PAGE_MASK)) {
+            __atomic_or_fetch(&e->addr_write, (uint64_t)TLB_NOTDIRTY,
+                              __ATOMIC_SEQ_CST);
+        }
     }
 }
 
@@ -791,6 +895,20 @@ void *probe_access(CPUState *cpu, vaddr addr, int size,
         notdirty_write(cpu, e, mmu_idx, addr, size);
     }
     return (void *)(uintptr_t)(addr + e->addend);
+}
+
+/* x86-64 host: lock cmpxchg16b (every x86-64 CPU since 2006 has CX16). */
+bool host_cmpxchg16(void *p, uint64_t *lo, uint64_t *hi, uint64_t new_lo,
+                    uint64_t new_hi)
+{
+    struct { uint64_t lo, hi; } *m = p;
+    bool ok;
+
+    __asm__ volatile("lock cmpxchg16b %[mem]"
+                     : "=@ccz"(ok), [mem] "+m"(*m), "+a"(*lo), "+d"(*hi)
+                     : "b"(new_lo), "c"(new_hi)
+                     : "memory");
+    return ok;
 }
 
 /* ---- code fetch ---- */

@@ -55,20 +55,38 @@ static inline void tb_jmp_cache_set(CPUState *cpu, unsigned h,
 
 /* ---- per-CPU engine state kept outside CPUState ---- */
 #define ACCEL_MAX_CPUS 256
+#define TLB_FLUSH_PAGES_MAX 16
 
 typedef struct AccelCPUState {
     /* Set by another thread: flush the TLB before the next TB. */
     volatile int tlb_flush_pending;
+    volatile int tlb_flushing;  /* the owner is doing a pending flush */
+    /* What is pending (under flush_lock): some pages or everything. */
+    pthread_mutex_t flush_lock;
+    int nr_flush_pages;
+    bool flush_full;
+    vaddr flush_pages[TLB_FLUSH_PAGES_MAX];
     /* MMU indexes with entries since the last full flush. */
     uint32_t used_mmu_mask;
     /* Union of large pages mapped per MMU index (for tlb_flush_page). */
     vaddr large_page_addr[NB_MMU_MODES];
     vaddr large_page_mask[NB_MMU_MODES];
+    /* MTTCG, under cpus.c's vcpu_mutex: inside cpu_exec, woken. */
+    bool running;
+    bool kicked;
+    pthread_cond_t halt_cond;   /* a halted vCPU's thread sleeps here */
+    pthread_t thread;
 } AccelCPUState;
 
 AccelCPUState *accel_cpu_state(CPUState *cpu);
 /* True on the vCPU thread, or before the vCPU thread starts. */
 bool accel_on_vcpu_thread(void);
+/*
+ * True when the calling thread may touch cpu's TLB and jump cache now:
+ * before the vCPU threads start, on the round-robin thread, or (MTTCG)
+ * on cpu's own thread.
+ */
+bool accel_on_cpu_thread(CPUState *cpu);
 /* The vCPU thread exists (tcg_start_vcpus was called). */
 extern volatile bool accel_vcpu_thread_running;
 extern int accel_nr_cpus;
@@ -139,5 +157,7 @@ extern __thread CPUState *tcg_cur_cpu;
  * exit request (time slice over, pause, vm stop, stop request).
  */
 bool accel_should_leave(CPUState *cpu);
+/* A vCPU waiting for another must give up: pause or exclusive section. */
+bool accel_sync_wait_bail(void);
 
 #endif

@@ -46,6 +46,13 @@ static size_t tb_sorted_nr, tb_sorted_cap;
 
 static pthread_mutex_t tb_mutex = PTHREAD_MUTEX_INITIALIZER;
 static __thread bool tb_lock_held;
+/*
+ * One translation at a time (tcg_ctx, the front ends' translation state
+ * and code_gen_ptr are shared): held around tb_gen_code, taken before
+ * tb_lock, released by tb_lock_reset() after a longjmp.
+ */
+static pthread_mutex_t tb_gen_mutex = PTHREAD_MUTEX_INITIALIZER;
+static __thread bool tb_gen_held;
 
 volatile unsigned tb_flush_count;
 volatile int tb_flush_pending;
@@ -72,6 +79,22 @@ void tb_lock_reset(void)
     if (tb_lock_held) {
         tb_unlock();
     }
+    if (tb_gen_held) {
+        tb_gen_held = false;
+        pthread_mutex_unlock(&tb_gen_mutex);
+    }
+}
+
+static void tb_gen_lock(void)
+{
+    pthread_mutex_lock(&tb_gen_mutex);
+    tb_gen_held = true;
+}
+
+static void tb_gen_unlock(void)
+{
+    tb_gen_held = false;
+    pthread_mutex_unlock(&tb_gen_mutex);
 }
 
 static inline uint32_t tb_hash(hwaddr phys_pc, vaddr pc, uint64_t flags)
@@ -213,6 +236,14 @@ void page_mark_code(hwaddr phys_page)
 
 /* ---- TB hash table ---- */
 
+/*
+ * Readers walk the hash chains without a lock: writers (tb_lock held)
+ * publish a TB with a release store of the pointer to it, after every
+ * field is set, and unlinking leaves the removed TB's hash_next intact,
+ * so a reader standing on it still reaches the rest of the chain.  TB
+ * memory is reused only by tb_flush, which runs with every vCPU outside
+ * cpu_exec (exclusive section) or on the only vCPU thread.
+ */
 TranslationBlock *tb_htable_lookup(CPUState *cpu, vaddr pc, hwaddr phys_pc,
                                    uint64_t flags)
 {
@@ -220,15 +251,15 @@ TranslationBlock *tb_htable_lookup(CPUState *cpu, vaddr pc, hwaddr phys_pc,
     TranslationBlock *tb;
     int nr = 0, i;
 
-    tb_lock();
-    for (tb = tb_htable[tb_hash(phys_pc, pc, flags)]; tb && nr < 8;
-         tb = tb->hash_next) {
+    for (tb = __atomic_load_n(&tb_htable[tb_hash(phys_pc, pc, flags)],
+                              __ATOMIC_ACQUIRE);
+         tb && nr < 8; tb = __atomic_load_n(&tb->hash_next,
+                                            __ATOMIC_ACQUIRE)) {
         if (tb->pc == pc && tb->flags == flags && tb->phys_pc == phys_pc &&
-            !tb->invalid) {
+            !__atomic_load_n(&tb->invalid, __ATOMIC_ACQUIRE)) {
             cand[nr++] = tb;
         }
     }
-    tb_unlock();
 
     /*
      * A TB that crosses into a second page is only valid while the second
@@ -357,7 +388,7 @@ static void tb_phys_invalidate(TranslationBlock *tb, hwaddr cur_page)
     for (pp = &tb_htable[tb_hash(tb->phys_pc, tb->pc, tb->flags)]; *pp;
          pp = &(*pp)->hash_next) {
         if (*pp == tb) {
-            *pp = tb->hash_next;
+            __atomic_store_n(pp, tb->hash_next, __ATOMIC_RELEASE);
             break;
         }
     }
@@ -535,12 +566,28 @@ void tb_flush(CPUState *cpu)
     tb_flush_pending = 1;
     CPU_FOREACH(c) {
         cpu_exit(c);
+        if (tcg_mttcg) {
+            cpu_kick(c);
+        }
     }
+}
+
+/*
+ * MTTCG: the code buffer is full.  Other vCPUs may be running code in
+ * it, so leave cpu_exec (at a TB boundary: nothing of the new TB ran)
+ * and let the vCPU thread empty it in an exclusive section.
+ */
+static void NORETURN tb_gen_flush_and_exit(CPUState *cpu)
+{
+    tb_flush_pending = 1;
+    tb_gen_unlock();
+    cpu->exception_index = EXCP_INTERRUPT;
+    cpu_loop_exit(cpu);
 }
 
 /* ---- host pc -> TB ---- */
 
-TranslationBlock *tb_find_by_host_pc(uintptr_t host_pc)
+static TranslationBlock *tb_find_by_host_pc_locked(uintptr_t host_pc)
 {
     size_t lo = 0, hi = tb_sorted_nr;
     TranslationBlock *tb;
@@ -564,6 +611,20 @@ TranslationBlock *tb_find_by_host_pc(uintptr_t host_pc)
     if (host_pc >= (uintptr_t)tb->tc_ptr + tb->tc_size) {
         return NULL;
     }
+    return tb;
+}
+
+TranslationBlock *tb_find_by_host_pc(uintptr_t host_pc)
+{
+    TranslationBlock *tb;
+
+    /* Another vCPU may be appending to (reallocating) tb_sorted. */
+    if (tb_lock_held) {
+        return tb_find_by_host_pc_locked(host_pc);
+    }
+    tb_lock();
+    tb = tb_find_by_host_pc_locked(host_pc);
+    tb_unlock();
     return tb;
 }
 
@@ -629,7 +690,8 @@ static void tb_commit(TranslationBlock *tb)
         pd->first_tb = (uintptr_t)tb | 1;
     }
     tb->hash_next = tb_htable[h];
-    tb_htable[h] = tb;
+    /* Publication: lock-free readers see a complete TB. */
+    __atomic_store_n(&tb_htable[h], tb, __ATOMIC_RELEASE);
     tb_sorted_append(tb);
 }
 
@@ -680,6 +742,16 @@ TranslationBlock *tb_gen_code(CPUState *cpu, vaddr pc, uint64_t flags,
     /* May raise an instruction fault (longjmp): nothing is held yet. */
     phys_pc = get_page_addr_code_hostp(cpu, pc, mmu_idx, NULL);
 
+    tb_gen_lock();
+    if (tcg_mttcg && max_insns == TCG_MAX_INSNS) {
+        /* Another vCPU may have translated it while we waited. */
+        TranslationBlock *done = tb_htable_lookup(cpu, pc, phys_pc, flags);
+
+        if (done) {
+            tb_gen_unlock();
+            return done;
+        }
+    }
     for (;;) {
         bool empty = code_gen_ptr == code_gen_start;
         unsigned gen;
@@ -694,6 +766,9 @@ TranslationBlock *tb_gen_code(CPUState *cpu, vaddr pc, uint64_t flags,
 
         p = (uint8_t *)ROUND_UP((uintptr_t)code_gen_ptr, CODE_GEN_ALIGN);
         if (p + sizeof(*tb) + 4 * CODE_GEN_HIGHWATER > buf_end) {
+            if (tcg_mttcg) {
+                tb_gen_flush_and_exit(cpu);
+            }
             tb_flush_now();
             continue;
         }
@@ -725,6 +800,9 @@ TranslationBlock *tb_gen_code(CPUState *cpu, vaddr pc, uint64_t flags,
             if (empty) {
                 fatal("tb_gen_code: TB at 0x%" PRIx64 " does not fit in an "
                       "empty code buffer", pc);
+            }
+            if (tcg_mttcg) {
+                tb_gen_flush_and_exit(cpu);
             }
             tb_flush_now();
             continue;
@@ -770,6 +848,7 @@ TranslationBlock *tb_gen_code(CPUState *cpu, vaddr pc, uint64_t flags,
         tb_commit(tb);
         code_gen_ptr = p;
         tb_unlock();
+        tb_gen_unlock();
 
         if (log_enabled(LOG_IN_ASM) && log_in_dfilter(pc)) {
             tb_log_in_asm(cpu, tb, mmu_idx);

@@ -1273,9 +1273,18 @@ static bool trans_ldst_excl(DisasContext *ctx)
          * round-robin in one thread, so nothing can store between the
          * check and the store.
          */
-        TCGLabel *fail = gen_new_label(), *done = gen_new_label();
-        TCGv val = a64_new_local(), cur = a64_new_local();
+        TCGLabel *fail, *done;
+        TCGv val, cur;
 
+        if (tcg_mttcg) {
+            /* A vCPU per thread: compare-and-swap (translate-atomic.c). */
+            a64_gen_stxr_mt(ctx, addr, size, rs, RD);
+            return true;
+        }
+        fail = gen_new_label();
+        done = gen_new_label();
+        val = a64_new_local();
+        cur = a64_new_local();
         tcg_gen_mov_i64(val, a64_read_x(RD));
         tcg_gen_brcond_i64(TCG_COND_NE, addr, cpu_excl_addr, fail);
         a64_gen_ld(ctx, cur, addr, size | MO_ALIGN);

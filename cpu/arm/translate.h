@@ -113,6 +113,8 @@ TCGv a64_gen_cond(int cond);
 void a64_gen_cond_test(int cond, TCGCond *c, TCGv *v);
 /* Extend (UXTB..SXTX by option) then shift left. */
 void a64_gen_extend(TCGv r, TCGv v, int option, int shift);
+/* thread=multi STXR of 1 << size bytes: Rs = status (translate-atomic.c) */
+void a64_gen_stxr_mt(DisasContext *ctx, TCGv addr, int size, int rs, int rt);
 
 /*
  * Every FP/SIMD instruction calls this after decoding and before emitting

@@ -117,6 +117,14 @@ void *probe_access(CPUState *cpu, vaddr addr, int size,
                    MMUAccessType access_type, int mmu_idx,
                    uintptr_t retaddr);
 
+/*
+ * 16-byte compare-and-swap on host memory p (16-aligned): if p holds
+ * (*lo, *hi), store (new_lo, new_hi) and return true; otherwise return
+ * false with the current contents in *lo, *hi.  For MTTCG front ends.
+ */
+bool host_cmpxchg16(void *p, uint64_t *lo, uint64_t *hi, uint64_t new_lo,
+                    uint64_t new_hi);
+
 /* Called from generated code's slow paths. */
 uint64_t helper_ld_mmu(CPUState *cpu, uint64_t addr, uint32_t oi,
                        uintptr_t retaddr);
@@ -157,8 +165,20 @@ void tb_flush(CPUState *cpu);
 
 /* ---- Engine control ---- */
 void tcg_exec_init(size_t code_buffer_size);
-/* Start the vCPU thread(s); round-robin over all CPUs in one thread. */
+/*
+ * -accel tcg,thread=multi: one host thread per vCPU (set before the
+ * machine is created; front ends then emit host-atomic AMOs, LSE atomics
+ * and store-exclusives).  false: one thread, round-robin.
+ */
+extern bool tcg_mttcg;
+/* Start the vCPU thread(s): round-robin in one thread, or one per CPU. */
 void tcg_start_vcpus(void);
+/*
+ * MTTCG: run with every other vCPU outside generated code (QEMU's
+ * exclusive/safe work).  Not from inside cpu_exec (a helper).
+ */
+void start_exclusive(void);
+void end_exclusive(void);
 /* Pause all vCPUs (returns when they are stopped) / resume them. */
 void tcg_pause_vcpus(void);
 void tcg_resume_vcpus(void);

@@ -105,7 +105,8 @@ struct MemoryListener {
 struct AddressSpace {
     const char *name;
     MemoryRegion *root;
-    FlatView *view;         /* rebuilt on every topology change */
+    /* Rebuilt on every topology change; old ones freed by call_rcu(). */
+    FlatView *view;
     MemoryListener *listeners;
 };
 
@@ -116,8 +117,14 @@ void address_space_init(AddressSpace *as, MemoryRegion *root,
                         const char *name);
 void address_space_add_listener(AddressSpace *as, MemoryListener *l);
 
-/* Find the flat range holding addr, or NULL.  Binary search. */
+/*
+ * Find the flat range holding addr, or NULL.  Binary search.  The result
+ * points into the current view: only valid until rcu_read_unlock(), so
+ * call this inside rcu_read_lock() (machina/rcu.h).
+ */
 const FlatRange *address_space_lookup(AddressSpace *as, hwaddr addr);
+/* The same, copied out (no read section needed); false if unmapped. */
+bool address_space_find(AddressSpace *as, hwaddr addr, FlatRange *out);
 
 /*
  * Single access of size 1/2/4/8 (little endian value).  Unmapped reads

@@ -53,7 +53,11 @@ def reference_qemu():
 
 
 def extra_args(binary):
-    """QEMU 8+ from another build may abort loading audio modules."""
+    """QEMU 8+ from another build may abort loading audio modules.
+    MACHINA_EXTRA_ARGS (split on blanks) goes to every Machina run, e.g.
+    "-accel tcg,thread=multi" to run a test file under MTTCG."""
+    if os.path.basename(binary).startswith("machina-"):
+        return os.environ.get("MACHINA_EXTRA_ARGS", "").split()
     try:
         out = subprocess.run([binary, "--version"], capture_output=True,
                              text=True, timeout=10).stdout

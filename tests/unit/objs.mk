@@ -9,6 +9,7 @@ unit-tests += test-tcg-encoder
 unit-tests += test-tcg-optimize
 unit-tests += test-tcg-exec
 unit-tests += test-memory
+unit-tests += test-rcu
 unit-tests += test-options
 unit-tests += test-loader
 unit-tests += test-riscv-disas

@@ -1,0 +1,126 @@
+# SPDX-License-Identifier: MIT
+"""-accel tcg,thread=multi (a host thread per vCPU): atomics under real
+concurrency on both guests, the aarch64 atomics' fault behaviour, and
+Linux -smp boots.  The same guests run with thread=single (the default)
+for comparison.  Other SMP test files run under MTTCG with
+MACHINA_EXTRA_ARGS="-accel tcg,thread=multi" (docs/devel/tcg-engine.md)."""
+
+import os
+import subprocess
+
+import pytest
+
+import machina
+from linuxboot import RISCV64
+from test_linux import check_busybox_script
+from test_linux_aarch64 import KERNEL as A64_KERNEL
+from test_linux_aarch64 import emu64, initramfs, need, virt_args  # noqa: F401
+from test_aarch64 import GUEST_DIR as A64_DIR
+from test_aarch64 import GUEST_SRC as A64_SRC
+from test_aarch64 import aarch64_emulator, guest_args, run
+
+THREADS = ["single", "multi"]
+
+
+def accel(thread):
+    return ["-accel", "tcg,thread=" + thread]
+
+
+@pytest.mark.parametrize("thread", THREADS)
+def test_riscv_smp_atomics(emu, guest_dir, thread):
+    """4 harts x 1M AMOADD.D/.W, LR/SC.D/.W increments and AMOMAXU.D:
+    exact sums (the guest checks them; non-atomic AMOs under thread=multi
+    lost ~20% of the updates)."""
+    elf = os.path.join(guest_dir, "smp-atomic.elf")
+    if not os.path.exists(elf):
+        pytest.skip("smp-atomic.elf not built (make guest-tests)")
+    with machina.Vm(machina.baremetal_args(elf) + ["-smp", "4"] +
+                    accel(thread)) as vm:
+        rc = vm.wait_exit(timeout=300)
+    assert "PASS: smp-atomic" in vm.text, vm.text
+    assert rc == 0
+
+
+def a64_run(name, extra):
+    emu = aarch64_emulator()
+    if not os.access(emu, os.X_OK):
+        pytest.skip("emulator %s is not built" % emu)
+    elf = os.path.join(A64_DIR, name + ".elf")
+    if not os.path.exists(elf):
+        pytest.skip("%s not built (make guest-tests)" % elf)
+    rc, out, err = run(emu, guest_args(elf) + extra, timeout=300)
+    with open(os.path.join(A64_SRC, name + ".expected")) as f:
+        expected = f.read()
+    assert rc == 0, "exit status %d\n%s%s" % (rc, out, err)
+    assert out == expected
+
+
+@pytest.mark.parametrize("thread", THREADS)
+def test_aarch64_smp_atomics(thread):
+    """4 CPUs x 1M STADD, LDXR/STXR (X and W), CASAL, CASPAL and STUMAX:
+    exact sums."""
+    a64_run("atomic3", ["-smp", "4"] + accel(thread))
+
+
+@pytest.mark.parametrize("name", ["atomic", "atomic2"])
+def test_aarch64_atomics_multi(name):
+    """The thread=multi helpers (host atomics) give the same results and
+    the same faults (type, ESR, registers and memory left unchanged) as
+    the round-robin code the .expected files were checked against."""
+    a64_run(name, ["-smp", "2"] + accel("multi"))
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("smp", [2, 4])
+def test_riscv_linux_smp_multi(emu, smp):
+    """The Debian installer kernel brings up every hart under MTTCG and
+    reaches its userland."""
+    for p in (RISCV64.kernel, RISCV64.initrd):
+        if not os.path.exists(p):
+            pytest.skip("%s missing (run scripts/fetch-images.sh)" % p)
+    with machina.Vm(["-M", "virt", "-m", "512M", "-smp", str(smp),
+                     "-nographic", "-kernel", RISCV64.kernel,
+                     "-initrd", RISCV64.initrd, "-append", "console=ttyS0"] +
+                    accel("multi")) as vm:
+        vm.wait_for(r"smp: Brought up 1 node, %d CPUs" % smp, timeout=300)
+        vm.wait_for(r"Run /init as init process", timeout=300)
+
+
+@pytest.mark.parametrize("smp", [2, 4])
+def test_aarch64_linux_busybox_multi(emu64, initramfs, smp):  # noqa: F811
+    """Debian's arm64 kernel under MTTCG: every CPU up (TLBI ...IS
+    broadcasts, IPIs, LSE/exclusive spinlocks across threads), busybox
+    runs its script."""
+    need(A64_KERNEL)
+    with machina.Vm(virt_args(smp, initramfs,
+                              "console=ttyAMA0 panic=-1 quiet") +
+                    accel("multi"), binary=emu64) as vm:
+        check_busybox_script(vm, smp)
+
+
+@pytest.mark.slow
+def test_aarch64_linux_multi_small_tb_cache(emu64, initramfs):  # noqa: F811
+    """A 1 MiB translation cache fills many times during the boot: each
+    tb_flush runs in an exclusive section while the other vCPUs wait
+    outside cpu_exec (a vCPU whose translation finds the buffer full
+    leaves cpu_exec first)."""
+    need(A64_KERNEL)
+    with machina.Vm(virt_args(4, initramfs,
+                              "console=ttyAMA0 panic=-1 quiet") +
+                    ["-accel", "tcg,thread=multi,tb-size=1"],
+                    binary=emu64) as vm:
+        check_busybox_script(vm, 4)
+
+
+def test_bad_thread_option(emu):
+    """-accel tcg,thread= takes single or multi only."""
+    p = subprocess.run([emu, "-M", "virt", "-accel", "tcg,thread=many",
+                        "-nographic"], stdin=subprocess.DEVNULL,
+                       capture_output=True, text=True, timeout=30)
+    assert p.returncode != 0
+    assert "thread must be single or multi" in p.stderr
+    p = subprocess.run([emu, "-M", "virt", "-accel", "tcg,tb-size=0",
+                        "-nographic"], stdin=subprocess.DEVNULL,
+                       capture_output=True, text=True, timeout=30)
+    assert p.returncode != 0
+    assert "tb-size must be" in p.stderr
