@@ -328,10 +328,12 @@ static int access_prot(MMUAccessType at)
  * Sv39/Sv48/Sv57 walk (4.3.2).  Returns 0 with the physical address and
  * the page's permissions for this mmu index, or an exception cause.  PTE
  * reads and A/D writes are themselves checked by PMP at S level.
+ * *global: the mapping exists in every address space (a G bit on the
+ * way down, or no translation at all).
  */
 static int riscv_walk(CPURISCVState *env, vaddr addr, MMUAccessType at,
                       int mmu_idx, bool update_ad, hwaddr *pa, int *prot,
-                      uint64_t *pgsize)
+                      uint64_t *pgsize, bool *global)
 {
     int priv = mmuidx_priv(mmu_idx);
     bool sum = mmu_idx == MMUIDX_S_SUM;
@@ -346,6 +348,7 @@ static int riscv_walk(CPURISCVState *env, vaddr addr, MMUAccessType at,
         *pa = addr;
         *prot = PAGE_READ | PAGE_WRITE | PAGE_EXEC;
         *pgsize = TARGET_PAGE_SIZE;
+        *global = true;
         return 0;
     }
     if (mode < 8 || mode > 10) {
@@ -362,6 +365,7 @@ static int riscv_walk(CPURISCVState *env, vaddr addr, MMUAccessType at,
 
 restart:
     base = (env->satp & SATP_PPN_MASK) << 12;
+    *global = false;
     for (i = levels - 1; i >= 0; i--) {
         int shift = 12 + 9 * i;
         hwaddr pte_addr = base + ((addr >> shift) & 511) * 8;
@@ -382,6 +386,10 @@ restart:
             return page_fault_cause(at);
         }
         ppn = (pte >> PTE_PPN_SHIFT) & PTE_PPN_MASK;
+        /* G on a pointer makes everything below it global (4.3.1). */
+        if (pte & PTE_G) {
+            *global = true;
+        }
         if (!(pte & (PTE_R | PTE_W | PTE_X))) {
             base = ppn << 12;   /* pointer to the next level */
             continue;
@@ -454,8 +462,9 @@ int riscv_cpu_translate(CPURISCVState *env, vaddr addr,
                         bool update_ad, hwaddr *pa, int *prot)
 {
     uint64_t pgsize;
+    bool global;
     int ret = riscv_walk(env, addr, access_type, mmu_idx, update_ad, pa,
-                         prot, &pgsize);
+                         prot, &pgsize, &global);
 
     if (ret) {
         log_mask_printf(LOG_MMU, "riscv mmu: fault %d at 0x%" PRIx64
@@ -475,23 +484,35 @@ bool riscv_cpu_tlb_fill(CPUState *cs, vaddr addr, int size,
     hwaddr pa;
     int prot, pmp_prot, ret;
     uint64_t tlb_size;
+    bool global = false;
 
     ret = riscv_walk(env, addr, access_type, mmu_idx, true, &pa, &prot,
-                     &tlb_size);
+                     &tlb_size, &global);
     if (ret) {
         log_mask_printf(LOG_MMU, "riscv mmu: fault %d at 0x%" PRIx64
                         " access %d mmu_idx %d\n", ret, addr, access_type,
                         mmu_idx);
     }
     if (!ret) {
-        /* PMP covers the whole access (within this page). */
-        in_page = TARGET_PAGE_SIZE - (addr & ~TARGET_PAGE_MASK);
-        len = size > 0 ? MIN((uint64_t)size, in_page) : 1;
-        if (!riscv_pmp_check(env, pa, len, access_prot(access_type), priv)) {
-            ret = access_fault_cause(access_type);
+        pmp_prot = riscv_pmp_page_prot(env, pa, priv);
+        if (pmp_prot >= 0) {
+            /*
+             * One rule (or none) decides for the whole page, so also for
+             * the access within it.
+             */
+            if (!(pmp_prot & access_prot(access_type))) {
+                ret = access_fault_cause(access_type);
+            } else {
+                prot &= pmp_prot;
+            }
         } else {
-            pmp_prot = riscv_pmp_page_prot(env, pa, priv);
-            if (pmp_prot < 0) {
+            /* PMP must cover the whole access (within this page). */
+            in_page = TARGET_PAGE_SIZE - (addr & ~TARGET_PAGE_MASK);
+            len = size > 0 ? MIN((uint64_t)size, in_page) : 1;
+            if (!riscv_pmp_check(env, pa, len, access_prot(access_type),
+                                 priv)) {
+                ret = access_fault_cause(access_type);
+            } else {
                 /*
                  * PMP rules differ within the page: allow only this
                  * access type, and ask for an uncached entry (a size
@@ -499,8 +520,6 @@ bool riscv_cpu_tlb_fill(CPUState *cs, vaddr addr, int size,
                  */
                 prot &= access_prot(access_type);
                 tlb_size = 1;
-            } else {
-                prot &= pmp_prot;
             }
         }
     }
@@ -509,6 +528,13 @@ bool riscv_cpu_tlb_fill(CPUState *cs, vaddr addr, int size,
             return false;
         }
         riscv_raise_exception(env, ret, addr, retaddr);
+    }
+    /*
+     * Non-global entries belong to the current ASID: a satp write that
+     * switches ASID drops only them (csr.c, tlb_switch_asid()).
+     */
+    if (!global) {
+        prot |= PAGE_NONGLOBAL;
     }
     /* Superpage sizes let tlb_flush_page() drop all 4K pieces. */
     tlb_set_page(cs, addr & TARGET_PAGE_MASK, pa & TARGET_PAGE_MASK, prot,
@@ -556,14 +582,15 @@ hwaddr riscv_cpu_get_phys_page_debug(CPUState *cs, vaddr addr)
     uint64_t pgsize;
     hwaddr pa;
     int prot;
+    bool global;
 
     /* No A/D updates and no faults: a debugger only looks. */
     if (riscv_walk(env, addr, MMU_DATA_LOAD,
                    riscv_cpu_mmu_index(env, false), false, &pa, &prot,
-                   &pgsize) &&
+                   &pgsize, &global) &&
         riscv_walk(env, addr, MMU_INST_FETCH,
                    riscv_cpu_mmu_index(env, true), false, &pa, &prot,
-                   &pgsize)) {
+                   &pgsize, &global)) {
         return (hwaddr)-1;
     }
     return pa & TARGET_PAGE_MASK;

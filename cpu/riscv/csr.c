@@ -57,6 +57,12 @@ enum {
 
 #define COUNTEREN_TM  (1ULL << 1)
 
+/* satp.ASID (RV64, 16 bits: all of them are writable here). */
+static uint16_t satp_asid(uint64_t satp)
+{
+    return (satp >> 44) & 0xffff;
+}
+
 static RISCVConfig *env_cfg(CPURISCVState *env)
 {
     return &container_of(env, RISCVCPU, env)->cfg;
@@ -563,8 +569,24 @@ int riscv_csr_write(CPURISCVState *env, int csrno, uint64_t val)
             break;
         }
         if (val != env->satp) {
+            uint64_t old = env->satp;
+
             env->satp = val;
-            tlb_flush(cs);
+            /*
+             * Another ASID in the same translation mode: global entries
+             * stay valid, the old address space's entries go, and the
+             * jump-cache entries of its TBs wait under its ASID for the
+             * switch back (tlb_switch_asid()).  Writing satp implies no
+             * flush (4.1.11): reusing an ASID for other mappings needs
+             * an sfence.vma, which flushes everything.  Any other change
+             * flushes all, as before.
+             */
+            if (mode != 0 && mode == old >> 60 &&
+                satp_asid(val) != satp_asid(old)) {
+                tlb_switch_asid(cs, satp_asid(val));
+            } else {
+                tlb_flush(cs);
+            }
         }
         break;
     }

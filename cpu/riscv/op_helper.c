@@ -135,9 +135,10 @@ void helper_sfence_vma(CPUState *cs, uint64_t addr, uint64_t asid)
         raise_illegal(env, ra);
     }
     /*
-     * TLB entries carry no ASID, so every flush covers all ASIDs.  rs1 =
-     * x0 arrives as 0: address 0 is treated as "all" (a superset).  The
-     * engine widens a page flush to everything for superpages.
+     * TLB entries carry no ASID (a satp switch drops the non-global ones),
+     * so every flush covers all ASIDs.  rs1 = x0 arrives as 0: address 0
+     * is treated as "all" (a superset).  The engine widens a page flush
+     * to everything for superpages.
      */
     if (addr == 0) {
         tlb_flush(cs);
