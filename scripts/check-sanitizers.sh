@@ -11,6 +11,12 @@
 # kill emulators, read only stdout or tolerate non-zero exits, so a
 # report is not guaranteed to fail its test; the scan at the end is.
 #
+# Pieces: `scripts/check-sanitizers.sh PIECE...` runs only those against
+# the same build, options and final scan: `unit` (make unit), `fuzz`
+# (make fuzz, FUZZ_SECONDS default 5), then pytest arguments (test
+# files, -k, -m; from the first one on, all are pytest's), after the
+# build and guest programs.
+#
 # Environment: SAN_BUILD (default build-san; BUILD is ignored so that
 # `make check-sanitizers BUILD=build` cannot reconfigure the plain
 # build), SAN_DETECT_LEAKS (default 1), MACHINA_INSTALLER_TIMEOUT
@@ -78,8 +84,40 @@ export LSAN_OPTIONS="suppressions=$ROOT/scripts/lsan.supp:print_suppressions=0"
 # Instrumented helpers are slower; the installer boots need more time.
 export MACHINA_INSTALLER_TIMEOUT=${MACHINA_INSTALLER_TIMEOUT:-1500}
 
-BUILD=$SAN_BUILD scripts/check.sh
-rc=$?
+if [ $# -eq 0 ]; then
+    BUILD=$SAN_BUILD scripts/check.sh
+    rc=$?
+    what="make check"
+else
+    rc=0
+    what="pieces"
+    plog=$abs/check-logs
+    mkdir -p "$plog"
+    if ! make -j"${JOBS:-2}" BUILD="$SAN_BUILD" all >"$plog/build.log" 2>&1 ||
+        ! make BUILD="$SAN_BUILD" guest-tests >>"$plog/build.log" 2>&1; then
+        tail -n 20 "$plog/build.log"
+        echo "check-sanitizers: build failed (see $plog/build.log)"
+        exit 1
+    fi
+    pyargs=()
+    for piece in "$@"; do
+        # After the first pytest argument all are (`-k unit` stays one).
+        [ ${#pyargs[@]} -gt 0 ] && piece="pytest:$piece"
+        case "$piece" in
+        unit)
+            make -j"${JOBS:-2}" BUILD="$SAN_BUILD" unit || rc=1 ;;
+        fuzz)
+            make -j"${JOBS:-2}" BUILD="$SAN_BUILD" fuzz \
+                FUZZ_SECONDS="${FUZZ_SECONDS:-5}" || rc=1 ;;
+        *)
+            pyargs+=("${piece#pytest:}") ;;
+        esac
+    done
+    if [ ${#pyargs[@]} -gt 0 ]; then
+        MACHINA_BUILD=$abs /usr/bin/python3 -m pytest -p no:cacheprovider \
+            -q -rsfE "${pyargs[@]}" || rc=1
+    fi
+fi
 
 reports=$(find "$LOGDIR" -maxdepth 1 -type f \
     \( -name 'asan.*' -o -name 'ubsan.*' \) | sort)
@@ -89,6 +127,6 @@ for f in $reports; do
     echo "== sanitizer report $f"
     head -n 40 "$f"
 done
-echo "check-sanitizers: $n sanitizer report(s), make check exit $rc," \
+echo "check-sanitizers: $n sanitizer report(s), $what exit $rc," \
     "$(( $(date +%s) - start )) s"
 [ "$rc" -eq 0 ] && [ "$n" -eq 0 ]
