@@ -110,8 +110,8 @@ static TranslationBlock *tb_find(CPUState *cpu, TranslationBlock *last_tb,
 
     cpu->ops->get_tb_state(cpu, &pc, &flags);
     h = tb_jmp_cache_hash(pc);
-    tb = tb_jmp_cache_get(cpu, h);
-    if (!tb || tb->pc != pc || tb->flags != flags || tb->invalid ||
+    tb = tb_jmp_cache_get(cpu, h, pc);
+    if (!tb || tb->flags != flags || tb->invalid ||
         (cpu->singlestep && tb->icount > 1)) {
         int mmu_idx = cpu_fetch_mmu_index(cpu, flags);
         unsigned flushes = tb_flush_count;
@@ -127,7 +127,9 @@ static TranslationBlock *tb_find(CPUState *cpu, TranslationBlock *last_tb,
         if (flushes != tb_flush_count) {
             last_tb = NULL;     /* the buffer was emptied under us */
         }
-        tb_jmp_cache_set(cpu, h, tb);
+        tb_jmp_cache_set(cpu, h, tb, pc,
+                         tb->pcrel ? tlb_code_nonglobal(cpu, pc, mmu_idx)
+                                   : tb->nonglobal);
     }
     if (last_tb && !cpu->singlestep) {
         tb_add_jump(last_tb, tb_exit, tb);

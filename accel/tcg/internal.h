@@ -35,21 +35,30 @@ static inline unsigned tb_jmp_cache_hash(vaddr pc)
 }
 
 /* The cached TB for hash h, or NULL if none or of an older address space. */
-static inline TranslationBlock *tb_jmp_cache_get(CPUState *cpu, unsigned h)
+static inline TranslationBlock *tb_jmp_cache_get(CPUState *cpu, unsigned h,
+                                                 vaddr pc)
 {
     TBJmpCacheEntry *e = &cpu->tb_jmp_cache[h];
     TranslationBlock *tb = __atomic_load_n(&e->tb, __ATOMIC_RELAXED);
 
-    if (tb && tb->nonglobal && e->gen != cpu->tb_jmp_gen) {
+    if (tb && (e->pc != pc || (e->gen != TB_JMP_GEN_GLOBAL &&
+                               e->gen != cpu->tb_jmp_gen))) {
         return NULL;
     }
     return tb;
 }
 
+/*
+ * nonglobal: the code page is mapped PAGE_NONGLOBAL now.  A pc-relative
+ * TB is shared by all mappings of its code, so it is asked per entry.
+ */
 static inline void tb_jmp_cache_set(CPUState *cpu, unsigned h,
-                                    TranslationBlock *tb)
+                                    TranslationBlock *tb, vaddr pc,
+                                    bool nonglobal)
 {
-    cpu->tb_jmp_cache[h].gen = cpu->tb_jmp_gen;
+    cpu->tb_jmp_cache[h].gen = nonglobal ? cpu->tb_jmp_gen
+                                         : TB_JMP_GEN_GLOBAL;
+    cpu->tb_jmp_cache[h].pc = pc;
     __atomic_store_n(&cpu->tb_jmp_cache[h].tb, tb, __ATOMIC_RELAXED);
 }
 

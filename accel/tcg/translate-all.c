@@ -109,6 +109,12 @@ static inline uint32_t tb_hash(hwaddr phys_pc, vaddr pc, uint64_t flags)
     return (uint32_t)h & (TB_HTABLE_SIZE - 1);
 }
 
+/* The pc in tb's hash key: none for pc-relative code. */
+static inline vaddr tb_key_pc(const TranslationBlock *tb)
+{
+    return tb->pcrel ? 0 : tb->pc;
+}
+
 static inline uint32_t page_hash_fn(hwaddr page)
 {
     uint64_t h = (page >> TARGET_PAGE_BITS) * 0x9e3779b97f4a7c15ull;
@@ -251,11 +257,14 @@ TranslationBlock *tb_htable_lookup(CPUState *cpu, vaddr pc, hwaddr phys_pc,
     TranslationBlock *tb;
     int nr = 0, i;
 
-    for (tb = __atomic_load_n(&tb_htable[tb_hash(phys_pc, pc, flags)],
+    bool pcrel = cpu->ops->pcrel;
+
+    for (tb = __atomic_load_n(&tb_htable[tb_hash(phys_pc, pcrel ? 0 : pc,
+                                                 flags)],
                               __ATOMIC_ACQUIRE);
          tb && nr < 8; tb = __atomic_load_n(&tb->hash_next,
                                             __ATOMIC_ACQUIRE)) {
-        if (tb->pc == pc && tb->flags == flags && tb->phys_pc == phys_pc &&
+        if ((pcrel || tb->pc == pc) && tb->flags == flags && tb->phys_pc == phys_pc &&
             !__atomic_load_n(&tb->invalid, __ATOMIC_ACQUIRE)) {
             cand[nr++] = tb;
         }
@@ -301,9 +310,13 @@ static void tb_jmp_cache_clear_group(CPUState *cpu, vaddr va)
     unsigned base = tb_jmp_cache_hash_page(va);
     unsigned i;
 
+    /* The group also holds the TBs of every 64th other page: keep them. */
+    va &= TARGET_PAGE_MASK;
     for (i = 0; i < (1u << TB_JMP_ADDR_BITS); i++) {
-        __atomic_store_n(&cpu->tb_jmp_cache[base + i].tb, NULL,
-                         __ATOMIC_RELAXED);
+        TBJmpCacheEntry *e = &cpu->tb_jmp_cache[base + i];
+        if ((e->pc & TARGET_PAGE_MASK) == va) {
+            __atomic_store_n(&e->tb, NULL, __ATOMIC_RELAXED);
+        }
     }
 }
 
@@ -385,7 +398,8 @@ static void tb_phys_invalidate(TranslationBlock *tb, hwaddr cur_page)
     }
     __atomic_store_n(&tb->invalid, true, __ATOMIC_RELEASE);
 
-    for (pp = &tb_htable[tb_hash(tb->phys_pc, tb->pc, tb->flags)]; *pp;
+    for (pp = &tb_htable[tb_hash(tb->phys_pc, tb_key_pc(tb), tb->flags)];
+         *pp;
          pp = &(*pp)->hash_next) {
         if (*pp == tb) {
             __atomic_store_n(pp, tb->hash_next, __ATOMIC_RELEASE);
@@ -677,7 +691,7 @@ static void tb_sorted_append(TranslationBlock *tb)
 /* Make tb findable: hash table, page lists, host-pc index. */
 static void tb_commit(TranslationBlock *tb)
 {
-    uint32_t h = tb_hash(tb->phys_pc, tb->pc, tb->flags);
+    uint32_t h = tb_hash(tb->phys_pc, tb_key_pc(tb), tb->flags);
     bool created;
     PageDesc *pd;
 
@@ -778,6 +792,7 @@ TranslationBlock *tb_gen_code(CPUState *cpu, vaddr pc, uint64_t flags,
         tb->flags = flags;
         tb->phys_pc = phys_pc;
         tb->phys_page2 = (hwaddr)-1;
+        tb->pcrel = cpu->ops->pcrel;
 
         tcg_func_start();
         tcg_cur_tb = tb;

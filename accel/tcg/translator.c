@@ -58,8 +58,8 @@ void *helper_lookup_tb_ptr(CPUState *cpu)
     }
     cpu->ops->get_tb_state(cpu, &pc, &flags);
     h = tb_jmp_cache_hash(pc);
-    tb = tb_jmp_cache_get(cpu, h);
-    if (!tb || tb->pc != pc || tb->flags != flags || tb->invalid) {
+    tb = tb_jmp_cache_get(cpu, h, pc);
+    if (!tb || tb->flags != flags || tb->invalid) {
         int mmu_idx = cpu_fetch_mmu_index(cpu, flags);
         hwaddr phys = get_page_addr_code_probe(cpu, pc, mmu_idx);
         if (phys == (hwaddr)-1) {
@@ -69,7 +69,9 @@ void *helper_lookup_tb_ptr(CPUState *cpu)
         if (!tb) {
             return tcg_code_gen_epilogue;
         }
-        tb_jmp_cache_set(cpu, h, tb);
+        tb_jmp_cache_set(cpu, h, tb, pc,
+                         tb->pcrel ? tlb_code_nonglobal(cpu, pc, mmu_idx)
+                                   : tb->nonglobal);
     }
     if (log_in_dfilter(tb->pc)) {
         log_mask_printf(LOG_EXEC, "Trace %d: %p [%016" PRIx64 "/%" PRIx64

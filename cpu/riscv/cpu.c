@@ -517,6 +517,7 @@ static int riscv_cpu_mmu_index_op(CPUState *cs, bool ifetch)
 
 const CPUOps riscv_cpu_ops = {
     .arch = "riscv64",
+    .pcrel = true,
     .get_tb_state = riscv_cpu_get_tb_state,
     .translate = riscv_translate,
     .restore_state = riscv_restore_state,

@@ -110,6 +110,13 @@ typedef struct DisasContext {
     int fs;                 /* mstatus.FS from the TB flags */
     uint64_t misa;
     bool frm_checked;       /* frm validated once in this TB */
+    /*
+     * pc-relative TB (tb->pcrel): cpu_pc holds the run-time address of
+     * pc_save (a translation-time address) on the current path, and pc
+     * values are computed from it.
+     */
+    bool pcrel;
+    uint64_t pc_save;
     int is_jmp;
 } DisasContext;
 
@@ -158,6 +165,14 @@ TCGv gen_env(void);
 TCGv temp_new(void);
 TCGv temp_local_new(void);
 void gen_exception(DisasContext *ctx, int cause, uint64_t tval);
+/* Raise cause with tval = the run-time address of va. */
+void gen_exception_pc(DisasContext *ctx, int cause, uint64_t va);
+/* dst = the run-time address of the translation-time address va. */
+void gen_pc_value(DisasContext *ctx, TCGv dst, uint64_t va);
+/* rd = the run-time address of va. */
+void gen_set_gpr_pc(DisasContext *ctx, int rd, uint64_t va);
+/* cpu_pc = the run-time address of va, on a path that goes on. */
+void gen_set_pc(DisasContext *ctx, uint64_t va);
 void gen_goto_tb(DisasContext *ctx, int n, uint64_t dest);
 /* Jump to the address in a TB-lifetime temp, checking alignment. */
 void gen_jump_dyn(DisasContext *ctx, TCGv target, int rd);

@@ -30,8 +30,14 @@ bool trans_sret(DisasContext *ctx, const RVArgs *a)
 
 bool trans_wfi(DisasContext *ctx, const RVArgs *a)
 {
-    /* Resume after the wfi; the helper decides about TW and halting. */
-    tcg_gen_movi_i64(cpu_pc, ctx->pc_next);
+    /*
+     * Resume after the wfi; the helper decides about TW and halting.  A
+     * pc-relative TB keeps env->pc in its page (restore data are page
+     * offsets): the helper restores the wfi's pc and adds 4.
+     */
+    if (!ctx->pcrel) {
+        tcg_gen_movi_i64(cpu_pc, ctx->pc_next);
+    }
     gen_save_insn_bits(ctx);
     tcg_gen_call1(&helper_info_wfi, NULL, gen_env());
     gen_exit_after(ctx);

@@ -10,7 +10,7 @@ bool trans_lui(DisasContext *ctx, const RVArgs *a)
 
 bool trans_auipc(DisasContext *ctx, const RVArgs *a)
 {
-    gen_set_gpri(ctx, a->rd, ctx->pc + a->imm);
+    gen_set_gpr_pc(ctx, a->rd, ctx->pc + a->imm);
     return true;
 }
 
@@ -19,10 +19,10 @@ bool trans_jal(DisasContext *ctx, const RVArgs *a)
     uint64_t dest = ctx->pc + a->imm;
 
     if (misaligned_target(ctx, dest)) {
-        gen_exception(ctx, RISCV_EXCP_INST_ADDR_MIS, dest);
+        gen_exception_pc(ctx, RISCV_EXCP_INST_ADDR_MIS, dest);
         return true;
     }
-    gen_set_gpri(ctx, a->rd, ctx->pc_next);
+    gen_set_gpr_pc(ctx, a->rd, ctx->pc_next);
     gen_goto_tb(ctx, 0, dest);
     ctx->is_jmp = DISAS_NORETURN;
     return true;
@@ -50,7 +50,7 @@ static bool gen_branch(DisasContext *ctx, const RVArgs *a, TCGCond cond)
     gen_set_label(taken);
     if (misaligned_target(ctx, dest)) {
         /* Only a taken branch to a bad target traps (spec 2.5). */
-        gen_exception(ctx, RISCV_EXCP_INST_ADDR_MIS, dest);
+        gen_exception_pc(ctx, RISCV_EXCP_INST_ADDR_MIS, dest);
     } else {
         gen_goto_tb(ctx, 0, dest);
     }
@@ -420,7 +420,7 @@ bool trans_pause(DisasContext *ctx, const RVArgs *a)
      * Zihintpause: a hint (also a valid fence encoding, so never illegal)
      * that spin loops use: let the other harts run.
      */
-    tcg_gen_movi_i64(cpu_pc, ctx->pc_next);
+    gen_set_pc(ctx, ctx->pc_next);
     tcg_gen_call1(&helper_info_pause, NULL, gen_env());
     gen_exit_after(ctx);
     return true;
@@ -429,7 +429,7 @@ bool trans_pause(DisasContext *ctx, const RVArgs *a)
 bool trans_fence_i(DisasContext *ctx, const RVArgs *a)
 {
     REQUIRE_CFG(ctx, ext_zifencei);
-    tcg_gen_movi_i64(cpu_pc, ctx->pc_next);
+    gen_set_pc(ctx, ctx->pc_next);
     tcg_gen_call1(&helper_info_fence_i, NULL, gen_env());
     gen_exit_after(ctx);
     return true;
@@ -448,6 +448,6 @@ bool trans_ecall(DisasContext *ctx, const RVArgs *a)
 
 bool trans_ebreak(DisasContext *ctx, const RVArgs *a)
 {
-    gen_exception(ctx, RISCV_EXCP_BREAKPOINT, ctx->pc);
+    gen_exception_pc(ctx, RISCV_EXCP_BREAKPOINT, ctx->pc);
     return true;
 }

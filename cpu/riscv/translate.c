@@ -31,7 +31,47 @@ void riscv_translate_init(void)
 
 void riscv_restore_state(CPUState *cs, uint64_t insn_data)
 {
-    cpu_env(cs)->pc = insn_data;
+    CPURISCVState *env = cpu_env(cs);
+
+    /*
+     * pc-relative TBs record page offsets; env->pc still holds an address
+     * in the TB's first page, where all of its insns start.
+     */
+    if (cs->ops->pcrel) {
+        env->pc = (env->pc & TARGET_PAGE_MASK) | insn_data;
+    } else {
+        env->pc = insn_data;
+    }
+}
+
+void gen_pc_value(DisasContext *ctx, TCGv dst, uint64_t va)
+{
+    if (ctx->pcrel) {
+        tcg_gen_addi_i64(dst, cpu_pc, (int64_t)(va - ctx->pc_save));
+    } else {
+        tcg_gen_movi_i64(dst, (int64_t)va);
+    }
+}
+
+void gen_set_gpr_pc(DisasContext *ctx, int rd, uint64_t va)
+{
+    if (rd != 0) {
+        gen_pc_value(ctx, cpu_gpr[rd], va);
+    }
+}
+
+/* cpu_pc = va on a path that ends here (pc_save stays for the others). */
+static void gen_set_pc_final(DisasContext *ctx, uint64_t va)
+{
+    if (!ctx->pcrel || va != ctx->pc_save) {
+        gen_pc_value(ctx, cpu_pc, va);
+    }
+}
+
+void gen_set_pc(DisasContext *ctx, uint64_t va)
+{
+    gen_set_pc_final(ctx, va);
+    ctx->pc_save = va;
 }
 
 /* ---- per-instruction temps ---- */
@@ -123,7 +163,7 @@ void gen_set_fpr(DisasContext *ctx, int reg, TCGv val)
 static void gen_raise(DisasContext *ctx, int cause, uint64_t tval)
 {
     /* The pc is also restored from insn_start data; store it anyway. */
-    tcg_gen_movi_i64(cpu_pc, ctx->pc);
+    gen_set_pc_final(ctx, ctx->pc);
     tcg_gen_call3(&helper_info_raise_exception, NULL, gen_env(),
                   tcg_constant_i64(cause), tcg_constant_i64(tval));
 }
@@ -131,6 +171,22 @@ static void gen_raise(DisasContext *ctx, int cause, uint64_t tval)
 void gen_exception(DisasContext *ctx, int cause, uint64_t tval)
 {
     gen_raise(ctx, cause, tval);
+    ctx->is_jmp = DISAS_NORETURN;
+}
+
+void gen_exception_pc(DisasContext *ctx, int cause, uint64_t va)
+{
+    TCGv tval;
+
+    if (!ctx->pcrel) {
+        gen_exception(ctx, cause, va);
+        return;
+    }
+    tval = temp_new();
+    gen_pc_value(ctx, tval, va);        /* before cpu_pc changes */
+    gen_set_pc_final(ctx, ctx->pc);
+    tcg_gen_call3(&helper_info_raise_exception, NULL, gen_env(),
+                  tcg_constant_i64(cause), tval);
     ctx->is_jmp = DISAS_NORETURN;
 }
 
@@ -164,11 +220,17 @@ bool misaligned_target(DisasContext *ctx, uint64_t dest)
 void gen_goto_tb(DisasContext *ctx, int n, uint64_t dest)
 {
     if (translator_use_goto_tb(ctx->tb, dest)) {
-        tcg_gen_goto_tb(n);
-        tcg_gen_movi_i64(cpu_pc, dest);
+        if (ctx->pcrel) {
+            /* The next TB takes its pc from env: set it before the jump. */
+            gen_set_pc_final(ctx, dest);
+            tcg_gen_goto_tb(n);
+        } else {
+            tcg_gen_goto_tb(n);
+            tcg_gen_movi_i64(cpu_pc, dest);
+        }
         tcg_gen_exit_tb((uintptr_t)ctx->tb | n);
     } else {
-        tcg_gen_movi_i64(cpu_pc, dest);
+        gen_set_pc_final(ctx, dest);
         tcg_gen_lookup_and_goto_ptr();
     }
 }
@@ -181,12 +243,12 @@ void gen_jump_dyn(DisasContext *ctx, TCGv target, int rd)
         TCGv bit = temp_new();
         tcg_gen_andi_i64(bit, target, 2);
         tcg_gen_brcondi_i64(TCG_COND_EQ, bit, 0, ok);
-        tcg_gen_movi_i64(cpu_pc, ctx->pc);
+        gen_set_pc_final(ctx, ctx->pc);
         tcg_gen_call3(&helper_info_raise_exception, NULL, gen_env(),
                       tcg_constant_i64(RISCV_EXCP_INST_ADDR_MIS), target);
         gen_set_label(ok);
     }
-    gen_set_gpri(ctx, rd, ctx->pc_next);
+    gen_set_gpr_pc(ctx, rd, ctx->pc_next);
     tcg_gen_mov_i64(cpu_pc, target);
     tcg_gen_lookup_and_goto_ptr();
     ctx->is_jmp = DISAS_NORETURN;
@@ -247,6 +309,12 @@ static bool insn_crosses_page(DisasContext *ctx, uint64_t pc)
     return (translator_lduw(ctx->cs, ctx->tb, pc) & 3) == 3;
 }
 
+/* Restore data: the pc, or its page offset in a pc-relative TB. */
+static uint64_t insn_start_data(DisasContext *ctx)
+{
+    return ctx->pcrel ? ctx->pc & ~TARGET_PAGE_MASK : ctx->pc;
+}
+
 void riscv_translate(CPUState *cs, TranslationBlock *tb, int max_insns)
 {
     DisasContext c = { 0 }, *ctx = &c;
@@ -265,6 +333,8 @@ void riscv_translate(CPUState *cs, TranslationBlock *tb, int max_insns)
     ctx->fs = extract64(tb->flags, TB_FLAGS_FS_SHIFT, 2);
     ctx->pc = tb->pc;
     ctx->pc_next = tb->pc;
+    ctx->pcrel = tb->pcrel;
+    ctx->pc_save = tb->pc;
     ctx->is_jmp = DISAS_NEXT;
     if (max_insns > TCG_MAX_INSNS) {
         max_insns = TCG_MAX_INSNS;
@@ -276,8 +346,8 @@ void riscv_translate(CPUState *cs, TranslationBlock *tb, int max_insns)
     gen_tb_start(tb);
     if (cs->nb_breakpoints && translator_breakpoint_here(cs, ctx->pc)) {
         /* gdb breakpoint: stop before the insn runs. */
-        tcg_gen_insn_start(ctx->pc);
-        tcg_gen_movi_i64(cpu_pc, ctx->pc);
+        tcg_gen_insn_start(insn_start_data(ctx));
+        gen_set_pc_final(ctx, ctx->pc);
         translator_gen_debug();
         gen_tb_end(tb, 1);
         tb->size = 2;
@@ -285,7 +355,7 @@ void riscv_translate(CPUState *cs, TranslationBlock *tb, int max_insns)
         return;
     }
     for (;;) {
-        tcg_gen_insn_start(ctx->pc);
+        tcg_gen_insn_start(insn_start_data(ctx));
         n++;
         translate_one(ctx);
         free_insn_temps();
@@ -307,7 +377,7 @@ void riscv_translate(CPUState *cs, TranslationBlock *tb, int max_insns)
         gen_goto_tb(ctx, 0, ctx->pc_next);
         break;
     case DISAS_EXIT:
-        tcg_gen_movi_i64(cpu_pc, ctx->pc_next);
+        gen_set_pc_final(ctx, ctx->pc_next);
         tcg_gen_exit_tb(0);
         break;
     default:

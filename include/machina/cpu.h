@@ -43,8 +43,15 @@ typedef enum MMUAccessType {
 
 typedef struct TBJmpCacheEntry {
     TranslationBlock *tb;
-    uint32_t gen;               /* tb_jmp_gen when the entry was made */
+    /*
+     * The ASID (tb_jmp_gen) the entry was made under if its code page
+     * was mapped PAGE_NONGLOBAL then, else TB_JMP_GEN_GLOBAL.
+     */
+    uint32_t gen;
+    vaddr pc;                   /* guest pc the entry is for */
 } TBJmpCacheEntry;
+
+#define TB_JMP_GEN_GLOBAL 0xffffffffu
 
 typedef struct CPUTLBEntry {
     uint64_t addr_read;         /* page vaddr | flags, or -1 */
@@ -73,6 +80,13 @@ typedef struct CPUTLB {
 /* ---- per-architecture operations ---- */
 typedef struct CPUOps {
     const char *arch;
+    /*
+     * Translated code does not depend on where its page is mapped: the
+     * front end derives pc values from env->pc (which holds the TB's pc
+     * on entry) and records page offsets as restore data.  TBs are then
+     * keyed by physical address only and shared by every mapping.
+     */
+    bool pcrel;
     /* Current pc and translation flags (privilege, mmu index, ...). */
     void (*get_tb_state)(CPUState *cpu, vaddr *pc, uint64_t *flags);
     /* Emit IR for tb (pc/flags set) into tcg_ctx; sets tb->size/icount. */

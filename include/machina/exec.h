@@ -26,6 +26,7 @@ struct TranslationBlock {
     /* With pc and flags in the first cache line: the jump-cache check. */
     bool invalid;
     bool nonglobal;             /* a code page is PAGE_NONGLOBAL */
+    bool pcrel;                 /* pc-relative code (CPUOps.pcrel) */
     uint8_t *tc_ptr;            /* host code */
     uint32_t tc_size;
     /* Per-insn restore data: insn i ends at host offset insn_end[i]. */
