@@ -30,57 +30,40 @@ static void *amo_probe_mt(CPUState *cs, uint64_t addr, int log2size,
                         ra);
 }
 
-static uint32_t amo_rmw32(uint32_t *p, int op, uint32_t val)
-{
-    uint32_t old, new;
-
-    switch (op) {
-    case AMO_SWAP:
-        return __atomic_exchange_n(p, val, __ATOMIC_SEQ_CST);
-    case AMO_ADD:
-        return __atomic_fetch_add(p, val, __ATOMIC_SEQ_CST);
-    case AMO_XOR:
-        return __atomic_fetch_xor(p, val, __ATOMIC_SEQ_CST);
-    case AMO_AND:
-        return __atomic_fetch_and(p, val, __ATOMIC_SEQ_CST);
-    case AMO_OR:
-        return __atomic_fetch_or(p, val, __ATOMIC_SEQ_CST);
-    default:
-        old = __atomic_load_n(p, __ATOMIC_RELAXED);
-        do {
-            new = (uint32_t)riscv_amo_compute(op, 2, old, val);
-        } while (!__atomic_compare_exchange_n(p, &old, new, true,
-                                              __ATOMIC_SEQ_CST,
-                                              __ATOMIC_RELAXED));
-        return old;
-    }
+/*
+ * Host-atomic read-modify-write of a 32- or 64-bit AMO (log2 size 2 or
+ * 3): the ops the host has natively, a CAS loop for min/max.
+ */
+#define DEFINE_AMO_RMW(bits, log2size)                                      \
+static uint##bits##_t amo_rmw##bits(uint##bits##_t *p, int op,               \
+                                    uint##bits##_t val)                      \
+{                                                                           \
+    uint##bits##_t old, new;                                                \
+                                                                            \
+    switch (op) {                                                           \
+    case AMO_SWAP:                                                          \
+        return __atomic_exchange_n(p, val, __ATOMIC_SEQ_CST);               \
+    case AMO_ADD:                                                           \
+        return __atomic_fetch_add(p, val, __ATOMIC_SEQ_CST);                \
+    case AMO_XOR:                                                           \
+        return __atomic_fetch_xor(p, val, __ATOMIC_SEQ_CST);                \
+    case AMO_AND:                                                           \
+        return __atomic_fetch_and(p, val, __ATOMIC_SEQ_CST);                \
+    case AMO_OR:                                                            \
+        return __atomic_fetch_or(p, val, __ATOMIC_SEQ_CST);                 \
+    default:                                                                \
+        old = __atomic_load_n(p, __ATOMIC_RELAXED);                         \
+        do {                                                                \
+            new = (uint##bits##_t)riscv_amo_compute(op, log2size, old, val);\
+        } while (!__atomic_compare_exchange_n(p, &old, new, true,           \
+                                              __ATOMIC_SEQ_CST,             \
+                                              __ATOMIC_RELAXED));           \
+        return old;                                                         \
+    }                                                                       \
 }
 
-static uint64_t amo_rmw64(uint64_t *p, int op, uint64_t val)
-{
-    uint64_t old, new;
-
-    switch (op) {
-    case AMO_SWAP:
-        return __atomic_exchange_n(p, val, __ATOMIC_SEQ_CST);
-    case AMO_ADD:
-        return __atomic_fetch_add(p, val, __ATOMIC_SEQ_CST);
-    case AMO_XOR:
-        return __atomic_fetch_xor(p, val, __ATOMIC_SEQ_CST);
-    case AMO_AND:
-        return __atomic_fetch_and(p, val, __ATOMIC_SEQ_CST);
-    case AMO_OR:
-        return __atomic_fetch_or(p, val, __ATOMIC_SEQ_CST);
-    default:
-        old = __atomic_load_n(p, __ATOMIC_RELAXED);
-        do {
-            new = riscv_amo_compute(op, 3, old, val);
-        } while (!__atomic_compare_exchange_n(p, &old, new, true,
-                                              __ATOMIC_SEQ_CST,
-                                              __ATOMIC_RELAXED));
-        return old;
-    }
-}
+DEFINE_AMO_RMW(32, 2)
+DEFINE_AMO_RMW(64, 3)
 
 /* desc as for helper_amo: op | log2size << 4 | mmu_idx << 8. */
 static uint64_t helper_amo_mt(CPUState *cs, uint64_t addr, uint64_t val,

@@ -71,7 +71,10 @@ def test_aarch64_atomics_multi(name):
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("smp", [2, 4])
+@pytest.mark.parametrize("smp", [2, pytest.param(4, marks=pytest.mark.xfail(
+    reason="thread=multi (experimental): riscv Linux -smp 4 hung in 1 of "
+           "~8 runs on 2026-11-23, not yet diagnosed (issue 8)",
+    strict=False))])
 def test_riscv_linux_smp_multi(emu, smp):
     """The Debian installer kernel brings up every hart under MTTCG and
     reaches its userland."""
