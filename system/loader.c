@@ -5,6 +5,7 @@
 #include <elf.h>
 #include <errno.h>
 #include <inttypes.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <zlib.h>
 
@@ -62,6 +63,40 @@ int load_file(const char *path, uint8_t **buf, size_t *size)
     *buf = data ? data : mc_malloc0(1);
     *size = len;
     return 0;
+}
+
+int load_file_raw(const char *path, uint64_t max, uint8_t **buf,
+                  size_t *size)
+{
+    FILE *f = fopen(path, "rb");
+    long len;
+    int ret = 0;
+
+    *buf = NULL;
+    *size = 0;
+    if (!f) {
+        return -errno;
+    }
+    if (fseek(f, 0, SEEK_END) != 0 || (len = ftell(f)) < 0 ||
+        fseek(f, 0, SEEK_SET) != 0) {
+        ret = errno ? -errno : -EIO;
+        goto out;
+    }
+    if ((uint64_t)len > max) {
+        ret = -E2BIG;
+        goto out;
+    }
+    *buf = mc_malloc0(len ? (size_t)len : 1);
+    *size = (size_t)len;
+    if (fread(*buf, 1, (size_t)len, f) != (size_t)len) {
+        free(*buf);
+        *buf = NULL;
+        *size = 0;
+        ret = -EIO;
+    }
+out:
+    fclose(f);
+    return ret;
 }
 
 /* Does [addr, addr+len) lie inside RAM or ROM of as? */

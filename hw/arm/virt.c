@@ -24,6 +24,7 @@
 #include "machina/block.h"
 #include "machina/chardev.h"
 #include "machina/device.h"
+#include "machina/fdt.h"
 #include "machina/fw_cfg.h"
 #include "machina/loader.h"
 #include "machina/log.h"
@@ -41,7 +42,6 @@
 #include "../rtc/pl031.h"
 #include <errno.h>
 #include <inttypes.h>
-#include <libfdt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -111,7 +111,6 @@ typedef struct ArmVirtState {
     ARMGICv2 *gicv2;
     ARMGICv2m *gicv2m;
     GpexState *gpex;
-    VirtioMmioState *virtio[VIRT_VIRTIO_COUNT];
     uint64_t entry, fdt_addr;
 } ArmVirtState;
 
@@ -199,17 +198,6 @@ static uint64_t virt_load_kernel(MachineState *ms, ArmVirtState *s,
 
 /* ---- device tree (nodes in the order of QEMU 7.2's dumped tree) ---- */
 
-#define FDT_CHK(expr) do {                                              \
-        int fdt_ret_ = (expr);                                          \
-        if (fdt_ret_ < 0) {                                             \
-            fatal("virt: device tree: %s: %s", #expr,                   \
-                  fdt_strerror(fdt_ret_));                              \
-        }                                                               \
-    } while (0)
-
-#define FDT_STRLIST(fdt, name, list) \
-    FDT_CHK(fdt_property((fdt), (name), (list), sizeof(list)))
-
 /* Phandles as QEMU numbers them: clock, CPUs (last first), GIC, ... */
 typedef struct VirtPhandles {
     uint32_t clock, cpu[VIRT_MAX_CPUS], gic, msi, gpio;
@@ -220,24 +208,6 @@ typedef struct VirtPhandles {
 #define GIC_FDT_PPI 1
 #define GIC_FDT_LEVEL_HI 4
 #define GIC_FDT_EDGE_RISING 1
-
-static void fdt_reg64(void *fdt, hwaddr base, uint64_t size)
-{
-    fdt32_t reg[4] = {
-        cpu_to_fdt32(base >> 32), cpu_to_fdt32(base),
-        cpu_to_fdt32(size >> 32), cpu_to_fdt32(size),
-    };
-
-    FDT_CHK(fdt_property(fdt, "reg", reg, sizeof(reg)));
-}
-
-static void fdt_begin_nodef(void *fdt, const char *fmt, uint64_t addr)
-{
-    char name[64];
-
-    snprintf(name, sizeof(name), fmt, addr);
-    FDT_CHK(fdt_begin_node(fdt, name));
-}
 
 static void fdt_irq(void *fdt, uint32_t type, uint32_t n, uint32_t flags)
 {
@@ -700,41 +670,6 @@ static bool virt_firmware_call(CPUState *cs, bool is_smc, uint64_t *regs)
 
 /* ---- machine ---- */
 
-/*
- * Read a file as it is: an initrd stays compressed (the kernel inflates
- * it; load_file() would inflate gzip).  Returns 0 or -errno.
- */
-static int virt_read_raw(const char *path, uint64_t max, uint8_t **buf,
-                         size_t *size)
-{
-    FILE *f = fopen(path, "rb");
-    long len;
-    int ret = 0;
-
-    if (!f) {
-        return -errno;
-    }
-    if (fseek(f, 0, SEEK_END) != 0 || (len = ftell(f)) < 0 ||
-        fseek(f, 0, SEEK_SET) != 0) {
-        ret = errno ? -errno : -EIO;
-        goto out;
-    }
-    if ((uint64_t)len > max) {
-        ret = -E2BIG;
-        goto out;
-    }
-    *buf = mc_malloc0(len ? (size_t)len : 1);
-    *size = (size_t)len;
-    if (fread(*buf, 1, (size_t)len, f) != (size_t)len) {
-        free(*buf);
-        *buf = NULL;
-        ret = -EIO;
-    }
-out:
-    fclose(f);
-    return ret;
-}
-
 /* -M virt,gic-version=2|3|host|max (QEMU 7.2 defaults to 2). */
 static int virt_parse_gic_version(MachineState *ms)
 {
@@ -862,30 +797,15 @@ static void virt_create_flash(MachineState *ms, ArmVirtState *s)
     }
 }
 
-/* -drive/-device fill the virtio-mmio slots from the top, as in QEMU. */
-static void virt_plug_virtio(void *opaque, VirtIODevice *vdev)
-{
-    ArmVirtState *s = opaque;
-
-    for (int i = VIRT_VIRTIO_COUNT - 1; i >= 0; i--) {
-        if (!virtio_mmio_has_device(s->virtio[i])) {
-            virtio_mmio_plug(s->virtio[i], vdev);
-            return;
-        }
-    }
-    fatal("virt: no free virtio-mmio slot for %s", vdev->name);
-}
-
 static void virt_create_virtio(ArmVirtState *s)
 {
+    IRQLine *irqs[VIRT_VIRTIO_COUNT];
+
     for (int i = 0; i < VIRT_VIRTIO_COUNT; i++) {
-        s->virtio[i] = virtio_mmio_create(system_memory,
-                                          VIRT_VIRTIO_BASE +
-                                          (hwaddr)i * VIRTIO_MMIO_SIZE,
-                                          virt_spi(s, VIRT_VIRTIO_SPI + i));
+        irqs[i] = virt_spi(s, VIRT_VIRTIO_SPI + i);
     }
-    virtio_set_plug_handler(virt_plug_virtio, s);
-    virtio_blk_create_for_drives();
+    virtio_mmio_create_slots(system_memory, VIRT_VIRTIO_BASE,
+                             VIRTIO_MMIO_SIZE, VIRT_VIRTIO_COUNT, irqs);
 }
 
 static void virt_create_pcie(ArmVirtState *s)
@@ -925,7 +845,7 @@ static void virt_fw_cfg_kernel(FWCfgState *f, MachineState *ms)
         free(buf);
     }
     if (ms->initrd &&
-        virt_read_raw(ms->initrd, ms->ram_size, &buf, &size) == 0) {
+        load_file_raw(ms->initrd, ms->ram_size, &buf, &size) == 0) {
         fw_cfg_add_i32(f, FW_CFG_INITRD_SIZE, (uint32_t)size);
         fw_cfg_add_bytes(f, FW_CFG_INITRD_DATA, buf, size);
         free(buf);
@@ -997,7 +917,7 @@ static hwaddr virt_load_initrd(MachineState *ms, hwaddr kend,
     hwaddr start;
     uint8_t *buf = NULL;
     size_t size = 0;
-    int ret = virt_read_raw(ms->initrd, ms->ram_size, &buf, &size);
+    int ret = load_file_raw(ms->initrd, ms->ram_size, &buf, &size);
 
     if (ret < 0) {
         fatal("could not load initrd '%s': %s", ms->initrd, strerror(-ret));
@@ -1060,15 +980,7 @@ static void virt_init(MachineState *ms)
     fdt = virt_build_fdt(ms, s, initrd_start, initrd_end);
     fdt_size = fdt_totalsize(fdt);
     if (ms->dumpdtb) {
-        FILE *f = fopen(ms->dumpdtb, "wb");
-
-        if (!f || fwrite(fdt, 1, fdt_size, f) != fdt_size ||
-            fclose(f) != 0) {
-            fatal("could not write dtb to '%s': %s", ms->dumpdtb,
-                  strerror(errno));
-        }
-        free(fdt);
-        exit(0);
+        fdt_dump_and_exit(fdt, ms->dumpdtb);
     }
     /* The DTB goes at the start of RAM unless the kernel is there. */
     if (!ms->kernel || have_fw || kend <= VIRT_DRAM_BASE ||

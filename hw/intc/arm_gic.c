@@ -15,6 +15,7 @@
  * CPU; GICC_IAR reports the source in bits [12:10].
  */
 #include "arm_gic.h"
+#include "arm_gic_common.h"
 #include "machina/cpu.h"
 #include "machina/log.h"
 #include "machina/main-loop.h"
@@ -32,12 +33,8 @@
 #define GICD_IIDR_VALUE     0x0000043b
 #define GICC_IIDR_VALUE     0x0002043b
 
-typedef struct GICv2Irq {
-    uint8_t enabled, pending, active, level, edge, group, prio;
-} GICv2Irq;
-
 typedef struct GICv2Cpu {
-    GICv2Irq priv[GIC_PRIV];
+    GICIrq priv[GIC_PRIV];
     uint8_t sgi_sources[GIC_NR_SGIS];   /* pending SGI: source CPU mask */
     IRQLine *out;
     IRQLine **ppi_in;
@@ -52,7 +49,7 @@ struct ARMGICv2 {
     int nr_cpus;
     int nr_irqs;                /* 32 + SPIs, multiple of 32 */
     uint32_t ctlr;
-    GICv2Irq *spi;              /* INTID 32.. */
+    GICIrq *spi;                /* INTID 32.. */
     uint8_t *spi_target;        /* GICD_ITARGETSR of SPIs */
     IRQLine **spi_in;
     GICv2Cpu cpus[GICV2_MAX_CPUS];
@@ -83,7 +80,7 @@ static int gic_cur(ARMGICv2 *s)
     return cpu >= 0 && cpu < s->nr_cpus ? cpu : 0;
 }
 
-static GICv2Irq *gic_irq(ARMGICv2 *s, int cpu, int intid)
+static GICIrq *gic_irq(ARMGICv2 *s, int cpu, int intid)
 {
     if (intid < GIC_PRIV) {
         return &s->cpus[cpu].priv[intid];
@@ -104,7 +101,7 @@ static uint8_t gic_spi_targets(ARMGICv2 *s, int intid)
 
 static bool gic_pending_for(ARMGICv2 *s, int cpu, int intid)
 {
-    GICv2Irq *q;
+    GICIrq *q;
 
     if (intid < GIC_NR_SGIS) {
         return s->cpus[cpu].sgi_sources[intid] != 0;
@@ -113,11 +110,11 @@ static bool gic_pending_for(ARMGICv2 *s, int cpu, int intid)
     if (intid >= GIC_PRIV && !(gic_spi_targets(s, intid) & (1u << cpu))) {
         return false;
     }
-    return q->pending || (q->level && !q->edge);
+    return gic_irq_is_pending(q);
 }
 
 /* Group priority of prio under the CPU's binary point (IHI 0048B 3.3.3) */
-static int gic_group_prio(GICv2Cpu *c, const GICv2Irq *q)
+static int gic_group_prio(GICv2Cpu *c, const GICIrq *q)
 {
     uint32_t mask = q->group ? (0xffu << c->abpr) : (0xffu << (c->bpr + 1));
 
@@ -141,7 +138,7 @@ static int gic_hppi(ARMGICv2 *s, int cpu, int *prio)
     int best = GIC_SPURIOUS, bp = GIC_IDLE_PRIO;
 
     for (int i = 0; i < s->nr_irqs; i++) {
-        GICv2Irq *q = gic_irq(s, cpu, i);
+        GICIrq *q = gic_irq(s, cpu, i);
 
         if (q->enabled && !q->active && q->prio < bp &&
             gic_pending_for(s, cpu, i)) {
@@ -157,7 +154,7 @@ static int gic_hppi(ARMGICv2 *s, int cpu, int *prio)
 static bool gic_may_signal(ARMGICv2 *s, int cpu, int intid, int prio)
 {
     GICv2Cpu *c = &s->cpus[cpu];
-    GICv2Irq *q;
+    GICIrq *q;
     int g;
 
     if (intid == GIC_SPURIOUS) {
@@ -182,12 +179,7 @@ static void gic_update(ARMGICv2 *s)
 
 static void gic_set_line(ARMGICv2 *s, int cpu, int intid, int level)
 {
-    GICv2Irq *q = gic_irq(s, cpu, intid);
-
-    if (q->edge && level && !q->level) {
-        q->pending = 1;
-    }
-    q->level = level != 0;
+    gic_irq_set_level(gic_irq(s, cpu, intid), level);
     gic_update(s);
 }
 
@@ -264,29 +256,19 @@ static uint8_t gicd_bits_read(ARMGICv2 *s, int cpu, hwaddr off)
 
     for (int b = 0; b < 8; b++) {
         int n = first + b;
-        GICv2Irq *q;
+        GICIrq *q;
         int bit;
 
         if (n >= s->nr_irqs) {
             break;
         }
         q = gic_irq(s, cpu, n);
-        switch (kind) {
-        case 1:
-            bit = q->group;
-            break;
-        case 2:
-        case 3:
-            bit = q->enabled;
-            break;
-        case 4:
-        case 5:
-            bit = n < GIC_NR_SGIS ? s->cpus[cpu].sgi_sources[n] != 0
-                                  : (q->pending || (q->level && !q->edge));
-            break;
-        default:
-            bit = q->active;
-            break;
+        /* SGIs are pending per source CPU. */
+        if (n < GIC_NR_SGIS &&
+            (kind == GIC_BANK_ISPEND || kind == GIC_BANK_ICPEND)) {
+            bit = s->cpus[cpu].sgi_sources[n] != 0;
+        } else {
+            bit = gic_irq_bank_bit(q, kind);
         }
         v |= (uint8_t)(bit << b);
     }
@@ -300,39 +282,22 @@ static void gicd_bits_write(ARMGICv2 *s, int cpu, hwaddr off, uint8_t val)
     for (int b = 0; b < 8; b++) {
         int n = first + b;
         bool set = (val >> b) & 1;
-        GICv2Irq *q;
+        GICIrq *q;
 
         if (n >= s->nr_irqs) {
             break;
         }
         q = gic_irq(s, cpu, n);
-        switch (kind) {
-        case 1:
-            q->group = set;
-            break;
-        case 2:
-            q->enabled |= set;
-            break;
-        case 3:
-            if (n >= GIC_NR_SGIS) {
-                q->enabled &= !set;
-            }
-            break;
-        case 4:
-        case 5:
-            /* SGI pending state is set through GICD_SGIR/SPENDSGIR. */
-            if (n >= GIC_NR_SGIS) {
-                q->pending = kind == 4 ? (q->pending | set)
-                                       : (q->pending & !set);
-            }
-            break;
-        case 6:
-            q->active |= set;
-            break;
-        default:
-            q->active &= !set;
-            break;
+        /*
+         * SGIs are always enabled (GIC-400) and their pending state is
+         * set through GICD_SGIR/SPENDSGIR.
+         */
+        if (n < GIC_NR_SGIS &&
+            (kind == GIC_BANK_ICENABLE || kind == GIC_BANK_ISPEND ||
+             kind == GIC_BANK_ICPEND)) {
+            continue;
         }
+        gic_irq_bank_write(q, kind, set);
     }
 }
 
@@ -518,7 +483,7 @@ static uint32_t gicc_ack(ARMGICv2 *s, int cpu)
     GICv2Cpu *c = &s->cpus[cpu];
     int prio, id = gic_hppi(s, cpu, &prio);
     uint32_t src = 0;
-    GICv2Irq *q;
+    GICIrq *q;
 
     if (!gic_may_signal(s, cpu, id, prio)) {
         return GIC_SPURIOUS;
@@ -689,15 +654,6 @@ static const MemoryRegionOps gicc_ops = {
 
 /* ---- creation and reset ---- */
 
-static void gic_irq_reset(GICv2Irq *q, bool edge)
-{
-    uint8_t level = q->level;
-
-    memset(q, 0, sizeof(*q));
-    q->level = level;           /* input lines keep their level */
-    q->edge = edge;
-}
-
 void arm_gicv2_reset(ARMGICv2 *s)
 {
     machine_lock();
@@ -805,7 +761,7 @@ struct ARMGICv2m {
 static void gicv2m_raise(ARMGICv2m *m, uint32_t intid)
 {
     int n = (int)intid - GIC_PRIV - m->first_spi;
-    GICv2Irq *q;
+    GICIrq *q;
 
     if (intid < GIC_PRIV || n < 0 || n >= m->nr_spis) {
         guest_error("gicv2m: MSI for INTID %u outside the frame\n", intid);

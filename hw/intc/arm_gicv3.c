@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* GICv3: distributor, redistributors and the system-register CPU iface. */
+#include "arm_gic_common.h"
 #include "machina/arm.h"
 #include "machina/log.h"
 #include "machina/main-loop.h"
@@ -17,10 +18,6 @@
 #define GIC_MAX_CPUS 8
 #define GIC_MAX_IRQS 1020
 #define GIC_PRIV 32
-
-typedef struct GICIrq {
-    uint8_t enabled, pending, active, level, edge, group, prio;
-} GICIrq;
 
 typedef struct GICCpu {
     ARMGICv3 *gic;
@@ -72,11 +69,6 @@ static int gic_spi_target(ARMGICv3 *s, int intid)
     return -1;
 }
 
-static bool gic_is_pending(const GICIrq *q)
-{
-    return q->pending || (q->level && !q->edge);
-}
-
 /* Highest priority pending interrupt for cpu: intid or 1023. */
 static int gic_hppi(ARMGICv3 *s, int cpu, int *prio)
 {
@@ -89,7 +81,8 @@ static int gic_hppi(ARMGICv3 *s, int cpu, int *prio)
             continue;
         }
         q = gic_irq(s, cpu, i);
-        if (q->enabled && !q->active && gic_is_pending(q) && q->prio < bp) {
+        if (q->enabled && !q->active && gic_irq_is_pending(q) &&
+            q->prio < bp) {
             best = i;
             bp = q->prio;
         }
@@ -138,12 +131,7 @@ static void gic_update(ARMGICv3 *s)
 
 static void gic_set_line(ARMGICv3 *s, int cpu, int intid, int level)
 {
-    GICIrq *q = gic_irq(s, cpu, intid);
-
-    if (q->edge && level && !q->level) {
-        q->pending = 1;
-    }
-    q->level = level != 0;
+    gic_irq_set_level(gic_irq(s, cpu, intid), level);
     gic_update(s);
 }
 
@@ -222,30 +210,13 @@ static bool gic_bank_read(ARMGICv3 *s, int cpu, hwaddr off, int first,
 
         base = reg * 32;
         for (int b = 0; b < 32; b++) {
-            GICIrq *q;
-            int bit = 0;
+            int bit;
 
             n = base + b;
             if (n < first || n >= first + count) {
                 continue;
             }
-            q = gic_irq(s, cpu, n);
-            switch (kind) {
-            case 1:
-                bit = q->group;
-                break;
-            case 2:
-            case 3:
-                bit = q->enabled;
-                break;
-            case 4:
-            case 5:
-                bit = gic_is_pending(q);
-                break;
-            default:
-                bit = q->active;
-                break;
-            }
+            bit = gic_irq_bank_bit(gic_irq(s, cpu, n), kind);
             v |= (uint32_t)bit << b;
         }
         *val = v;
@@ -286,37 +257,13 @@ static bool gic_bank_write(ARMGICv3 *s, int cpu, hwaddr off, int first,
 
         base = reg * 32;
         for (int b = 0; b < 32; b++) {
-            GICIrq *q;
             bool set = (val >> b) & 1;
 
             n = base + b;
             if (n < first || n >= first + count) {
                 continue;
             }
-            q = gic_irq(s, cpu, n);
-            switch (kind) {
-            case 1:
-                q->group = set;
-                break;
-            case 2:
-                q->enabled |= set;
-                break;
-            case 3:
-                q->enabled &= !set;
-                break;
-            case 4:
-                q->pending |= set;
-                break;
-            case 5:
-                q->pending &= !set;
-                break;
-            case 6:
-                q->active |= set;
-                break;
-            default:
-                q->active &= !set;
-                break;
-            }
+            gic_irq_bank_write(gic_irq(s, cpu, n), kind, set);
         }
         return true;
     }
@@ -612,15 +559,6 @@ static bool gic_sysreg(void *opaque, CPUState *cs, uint32_t key,
     }
     machine_unlock();
     return ok;
-}
-
-static void gic_irq_reset(GICIrq *q, bool edge)
-{
-    uint8_t level = q->level;
-
-    memset(q, 0, sizeof(*q));
-    q->level = level;           /* input lines keep their level */
-    q->edge = edge;
 }
 
 void arm_gicv3_reset(ARMGICv3 *s)

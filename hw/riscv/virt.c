@@ -19,6 +19,7 @@
 #include "machina/common.h"
 #include "machina/chardev.h"
 #include "machina/device.h"
+#include "machina/fdt.h"
 #include "machina/fw_cfg.h"
 #include "machina/irq.h"
 #include "machina/loader.h"
@@ -36,7 +37,6 @@
 #include "../pci-host/gpex.h"
 #include <errno.h>
 #include <inttypes.h>
-#include <libfdt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -117,7 +117,6 @@ typedef struct VirtState {
     GoldfishRtcState *rtc;
     SifiveTestState *test;
     GpexState *gpex;
-    VirtioMmioState *virtio[VIRT_VIRTIO_COUNT];
     FWCfgState *fw_cfg;
     hwaddr fdt_addr;
 } VirtState;
@@ -170,71 +169,7 @@ static hwaddr virt_load_image(MachineState *ms, VirtState *s,
     return raw_addr;
 }
 
-/*
- * Read a file as it is: an initrd stays compressed (the kernel inflates
- * it), unlike load_file() which inflates gzip.  Returns 0 or -errno.
- */
-static int virt_read_raw(const char *path, uint64_t max, uint8_t **buf,
-                         size_t *size)
-{
-    FILE *f = fopen(path, "rb");
-    long len;
-    int ret = 0;
-
-    if (!f) {
-        return -errno;
-    }
-    if (fseek(f, 0, SEEK_END) != 0 || (len = ftell(f)) < 0 ||
-        fseek(f, 0, SEEK_SET) != 0) {
-        ret = errno ? -errno : -EIO;
-        goto out;
-    }
-    if ((uint64_t)len > max) {
-        ret = -E2BIG;
-        goto out;
-    }
-    *buf = mc_malloc0(len ? len : 1);
-    *size = len;
-    if (fread(*buf, 1, len, f) != (size_t)len) {
-        free(*buf);
-        *buf = NULL;
-        ret = -EIO;
-    }
-out:
-    fclose(f);
-    return ret;
-}
-
 /* ---- device tree ---- */
-
-#define FDT_CHK(expr) do {                                              \
-        int fdt_ret_ = (expr);                                          \
-        if (fdt_ret_ < 0) {                                             \
-            fatal("virt: device tree: %s: %s", #expr,                   \
-                  fdt_strerror(fdt_ret_));                              \
-        }                                                               \
-    } while (0)
-
-static void fdt_reg64(void *fdt, hwaddr base, uint64_t size)
-{
-    fdt32_t reg[4] = {
-        cpu_to_fdt32(base >> 32), cpu_to_fdt32(base),
-        cpu_to_fdt32(size >> 32), cpu_to_fdt32(size),
-    };
-
-    FDT_CHK(fdt_property(fdt, "reg", reg, sizeof(reg)));
-}
-
-static void fdt_begin_nodef(void *fdt, const char *fmt, uint64_t addr)
-{
-    char name[64];
-
-    snprintf(name, sizeof(name), fmt, addr);
-    FDT_CHK(fdt_begin_node(fdt, name));
-}
-
-#define FDT_STRLIST(fdt, name, list) \
-    FDT_CHK(fdt_property((fdt), (name), (list), sizeof(list)))
 
 /*
  * "rv64imafdc_zicsr_zba" -> base "rv64i", extensions "i" "m" ... "zba"
@@ -609,31 +544,11 @@ static char *virt_find_bios(const char *bios)
     return mc_strdup(bios);
 }
 
-/* -drive/-device fill the virtio-mmio slots from the top, as in QEMU. */
-static void virt_plug_virtio(void *opaque, VirtIODevice *vdev)
-{
-    VirtState *s = opaque;
-
-    for (int i = VIRT_VIRTIO_COUNT - 1; i >= 0; i--) {
-        if (!virtio_mmio_has_device(s->virtio[i])) {
-            virtio_mmio_plug(s->virtio[i], vdev);
-            return;
-        }
-    }
-    fatal("virt: no free virtio-mmio slot for %s", vdev->name);
-}
-
 static void virt_create_virtio(VirtState *s)
 {
-    for (int i = 0; i < VIRT_VIRTIO_COUNT; i++) {
-        s->virtio[i] = virtio_mmio_create(system_memory,
-                                          virt_memmap[VIRT_VIRTIO].base +
-                                          i * virt_memmap[VIRT_VIRTIO].size,
-                                          s->plic->inputs[VIRT_VIRTIO_IRQ +
-                                                          i]);
-    }
-    virtio_set_plug_handler(virt_plug_virtio, s);
-    virtio_blk_create_for_drives();
+    virtio_mmio_create_slots(system_memory, virt_memmap[VIRT_VIRTIO].base,
+                             virt_memmap[VIRT_VIRTIO].size, VIRT_VIRTIO_COUNT,
+                             &s->plic->inputs[VIRT_VIRTIO_IRQ]);
 }
 
 static void virt_create_pcie(VirtState *s)
@@ -802,7 +717,7 @@ static void virt_init(MachineState *ms)
         uint8_t *buf = NULL;
         size_t size = 0;
         hwaddr start;
-        int ret = virt_read_raw(ms->initrd, ms->ram_size, &buf, &size);
+        int ret = load_file_raw(ms->initrd, ms->ram_size, &buf, &size);
         int chosen = fdt_path_offset(fdt, "/chosen");
 
         if (ret == -E2BIG) {
@@ -826,14 +741,7 @@ static void virt_init(MachineState *ms)
     }
 
     if (ms->dumpdtb) {
-        FILE *f = fopen(ms->dumpdtb, "wb");
-
-        if (!f || fwrite(fdt, 1, fdt_size, f) != fdt_size ||
-            fclose(f) != 0) {
-            fatal("could not write dtb to '%s': %s", ms->dumpdtb,
-                  strerror(errno));
-        }
-        exit(0);
+        fdt_dump_and_exit(fdt, ms->dumpdtb);
     }
     s->fdt_addr = fdt_addr;
     rom_add_image(fdt_addr, fdt, fdt_size);

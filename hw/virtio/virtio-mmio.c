@@ -367,6 +367,42 @@ bool virtio_mmio_has_device(const VirtioMmioState *s)
     return s->vdev != NULL;
 }
 
+/* A board's row of transports; -drive/-device fill them from the top. */
+typedef struct VirtioMmioSlots {
+    int count;
+    VirtioMmioState *slot[];
+} VirtioMmioSlots;
+
+static void vmmio_plug_top_free(void *opaque, VirtIODevice *vdev)
+{
+    VirtioMmioSlots *slots = opaque;
+
+    for (int i = slots->count - 1; i >= 0; i--) {
+        if (!virtio_mmio_has_device(slots->slot[i])) {
+            virtio_mmio_plug(slots->slot[i], vdev);
+            return;
+        }
+    }
+    fatal("no free virtio-mmio slot for %s", vdev->name);
+}
+
+void virtio_mmio_create_slots(MemoryRegion *parent, hwaddr base,
+                              hwaddr stride, int count,
+                              IRQLine *const irqs[])
+{
+    VirtioMmioSlots *slots =
+        mc_malloc0(sizeof(*slots) + count * sizeof(slots->slot[0]));
+
+    slots->count = count;
+    for (int i = 0; i < count; i++) {
+        slots->slot[i] = virtio_mmio_create(parent, base + i * stride,
+                                            irqs[i]);
+    }
+    /* Lives as long as the machine: the handler keeps using it. */
+    virtio_set_plug_handler(vmmio_plug_top_free, slots);
+    virtio_blk_create_for_drives();
+}
+
 static DeviceType virtio_mmio_type = {
     .name = TYPE_VIRTIO_MMIO,
     .desc = "virtio-mmio transport slot",

@@ -11,6 +11,12 @@
  * Returns 0 and a malloc'd buffer, or -errno.
  */
 int load_file(const char *path, uint8_t **buf, size_t *size) MUST_CHECK;
+/*
+ * Read a whole file as it is (an initrd stays compressed: the kernel
+ * inflates it).  -E2BIG if it is larger than max; 0 or -errno.
+ */
+int load_file_raw(const char *path, uint64_t max, uint8_t **buf,
+                  size_t *size) MUST_CHECK;
 
 typedef struct ElfInfo {
     uint64_t entry;

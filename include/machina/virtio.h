@@ -162,6 +162,13 @@ VirtioMmioState *virtio_mmio_create(MemoryRegion *parent, hwaddr base,
                                     IRQLine *irq);
 void virtio_mmio_plug(VirtioMmioState *s, VirtIODevice *vdev);
 bool virtio_mmio_has_device(const VirtioMmioState *s);
+/*
+ * A board's count transports at base + i * stride with irqs[i]; devices
+ * (-drive if=virtio first) take the highest free slot, as in QEMU.
+ */
+void virtio_mmio_create_slots(MemoryRegion *parent, hwaddr base,
+                              hwaddr stride, int count,
+                              IRQLine *const irqs[]);
 
 /* Create a virtio-blk-device for every unattached -drive if=virtio. */
 void virtio_blk_create_for_drives(void);
