@@ -14,36 +14,12 @@
  * prints "FPS <frames> <ticks>" (10 MHz ticks).
  */
 #include "lib.h"
+#include "virtio-mmio.h"
 
 #define VMMIO_FIRST     0x10001000UL
 #define VMMIO_STRIDE    0x1000UL
 #define VMMIO_COUNT     8
-#define VM_MAGIC        0x000
-#define VM_DEVICE_ID    0x008
-#define VM_DEV_FEAT     0x010
-#define VM_DEV_FEAT_SEL 0x014
-#define VM_DRV_FEAT     0x020
-#define VM_DRV_FEAT_SEL 0x024
-#define VM_QUEUE_SEL    0x030
-#define VM_QUEUE_MAX    0x034
-#define VM_QUEUE_NUM    0x038
-#define VM_QUEUE_READY  0x044
-#define VM_QUEUE_NOTIFY 0x050
-#define VM_STATUS       0x070
-#define VM_DESC_LO      0x080
-#define VM_DESC_HI      0x084
-#define VM_AVAIL_LO     0x090
-#define VM_AVAIL_HI     0x094
-#define VM_USED_LO      0x0a0
-#define VM_USED_HI      0x0a4
 
-#define ST_ACK          0x01
-#define ST_DRIVER       0x02
-#define ST_DRIVER_OK    0x04
-#define ST_FEATURES_OK  0x08
-
-#define F_NEXT          1
-#define F_WRITE         2
 #define QSZ             8
 
 #define GPU_ID          16
@@ -67,13 +43,6 @@ enum {
 #define CMD_UPDATE_CURSOR 0x0300
 #define CUR             64
 #define FLAG_FENCE      1
-
-struct desc {
-    uint64_t addr;
-    uint32_t len;
-    uint16_t flags;
-    uint16_t next;
-};
 
 struct hdr {
     uint32_t type, flags;
@@ -106,12 +75,12 @@ static unsigned long base;
 
 static uint32_t rd(unsigned long off)
 {
-    return mmio_read32(base + off);
+    return vm_rd(base, off);
 }
 
 static void wr(unsigned long off, uint32_t v)
 {
-    mmio_write32(base + off, v);
+    vm_wr(base, off, v);
 }
 
 static void fence(void)
@@ -123,7 +92,7 @@ static int find_gpu(void)
 {
     for (int i = VMMIO_COUNT - 1; i >= 0; i--) {
         base = VMMIO_FIRST + i * VMMIO_STRIDE;
-        if (rd(VM_MAGIC) == 0x74726976 && rd(VM_DEVICE_ID) == GPU_ID) {
+        if (rd(VM_MAGIC) == VM_MAGIC_VALUE && rd(VM_DEVICE_ID) == GPU_ID) {
             return 1;
         }
     }
@@ -132,38 +101,12 @@ static int find_gpu(void)
 
 static void dev_setup(void)
 {
-    wr(VM_STATUS, 0);
-    wr(VM_STATUS, ST_ACK);
-    wr(VM_STATUS, ST_ACK | ST_DRIVER);
-    wr(VM_DEV_FEAT_SEL, 1);
-    CHECK(rd(VM_DEV_FEAT) & 1);            /* VIRTIO_F_VERSION_1 */
-    wr(VM_DRV_FEAT_SEL, 0);
-    wr(VM_DRV_FEAT, 0);
-    wr(VM_DRV_FEAT_SEL, 1);
-    wr(VM_DRV_FEAT, 1);
-    wr(VM_STATUS, ST_ACK | ST_DRIVER | ST_FEATURES_OK);
-    CHECK(rd(VM_STATUS) & ST_FEATURES_OK);
-    wr(VM_QUEUE_SEL, 0);
-    CHECK(rd(VM_QUEUE_MAX) >= QSZ);
-    wr(VM_QUEUE_NUM, QSZ);
-    wr(VM_DESC_LO, (uint32_t)(unsigned long)ring_desc);
-    wr(VM_DESC_HI, 0);
-    wr(VM_AVAIL_LO, (uint32_t)(unsigned long)ring_avail);
-    wr(VM_AVAIL_HI, 0);
-    wr(VM_USED_LO, (uint32_t)(unsigned long)ring_used);
-    wr(VM_USED_HI, 0);
-    wr(VM_QUEUE_READY, 1);
-    wr(VM_QUEUE_SEL, 1);
-    CHECK(rd(VM_QUEUE_MAX) >= QSZ);
-    wr(VM_QUEUE_NUM, QSZ);
-    wr(VM_DESC_LO, (uint32_t)(unsigned long)cq_desc);
-    wr(VM_DESC_HI, 0);
-    wr(VM_AVAIL_LO, (uint32_t)(unsigned long)cq_avail);
-    wr(VM_AVAIL_HI, 0);
-    wr(VM_USED_LO, (uint32_t)(unsigned long)cq_used);
-    wr(VM_USED_HI, 0);
-    wr(VM_QUEUE_READY, 1);
-    wr(VM_STATUS, ST_ACK | ST_DRIVER | ST_FEATURES_OK | ST_DRIVER_OK);
+    vm_negotiate(base, 0);
+    vm_queue_setup(base, 0, QSZ, (unsigned long)ring_desc,
+                   (unsigned long)ring_avail, (unsigned long)ring_used);
+    vm_queue_setup(base, 1, QSZ, (unsigned long)cq_desc,
+                   (unsigned long)cq_avail, (unsigned long)cq_used);
+    vm_driver_ok(base);
 }
 
 /* Send req[0..len) and wait for the response; returns the response type. */

@@ -10,52 +10,15 @@
  * used ring untouched; after a reset one good read and write must work.
  */
 #include "lib.h"
+#include "virtio-mmio.h"
 
 #define VMMIO_BASE      0x10008000UL
-#define VM_MAGIC        0x000
-#define VM_VERSION      0x004
-#define VM_DEVICE_ID    0x008
-#define VM_DEV_FEAT     0x010
-#define VM_DEV_FEAT_SEL 0x014
-#define VM_DRV_FEAT     0x020
-#define VM_DRV_FEAT_SEL 0x024
-#define VM_QUEUE_SEL    0x030
-#define VM_QUEUE_MAX    0x034
-#define VM_QUEUE_NUM    0x038
-#define VM_QUEUE_READY  0x044
-#define VM_QUEUE_NOTIFY 0x050
-#define VM_INT_STATUS   0x060
-#define VM_INT_ACK      0x064
-#define VM_STATUS       0x070
-#define VM_DESC_LO      0x080
-#define VM_DESC_HI      0x084
-#define VM_AVAIL_LO     0x090
-#define VM_AVAIL_HI     0x094
-#define VM_USED_LO      0x0a0
-#define VM_USED_HI      0x0a4
-
-#define ST_ACK          0x01
-#define ST_DRIVER       0x02
-#define ST_DRIVER_OK    0x04
-#define ST_FEATURES_OK  0x08
-#define ST_NEEDS_RESET  0x40
-
-#define F_NEXT          1
-#define F_WRITE         2
-#define F_INDIRECT      4
 
 #define F_RING_INDIRECT (1U << 28)
 
 #define QSZ             8
 #define BLK_T_IN        0
 #define BLK_T_OUT       1
-
-struct desc {
-    uint64_t addr;
-    uint32_t len;
-    uint16_t flags;
-    uint16_t next;
-};
 
 struct blk_req {
     uint32_t type;
@@ -77,12 +40,12 @@ static uint32_t feat_indirect;
 
 static uint32_t rd(unsigned long off)
 {
-    return mmio_read32(VMMIO_BASE + off);
+    return vm_rd(VMMIO_BASE, off);
 }
 
 static void wr(unsigned long off, uint32_t v)
 {
-    mmio_write32(VMMIO_BASE + off, v);
+    vm_wr(VMMIO_BASE, off, v);
 }
 
 static void fence(void)
@@ -99,36 +62,16 @@ static uint16_t used_idx(void)
 /* Reset the device and bring queue 0 up with the given descriptor table. */
 static void dev_setup(unsigned long desc_addr)
 {
-    wr(VM_STATUS, 0);
-    CHECK_EQ(rd(VM_STATUS), 0);
+    /* Take INDIRECT_DESC so the indirect cases reach the table walk. */
+    wr(VM_DEV_FEAT_SEL, 0);
+    feat_indirect = rd(VM_DEV_FEAT) & F_RING_INDIRECT;
     memset(ring_desc, 0, sizeof(ring_desc));
     memset((void *)ring_avail, 0, sizeof(ring_avail));
     memset((void *)ring_used, 0, sizeof(ring_used));
-    wr(VM_STATUS, ST_ACK);
-    wr(VM_STATUS, ST_ACK | ST_DRIVER);
-    wr(VM_DEV_FEAT_SEL, 1);
-    CHECK(rd(VM_DEV_FEAT) & 1);            /* VIRTIO_F_VERSION_1 */
-    wr(VM_DEV_FEAT_SEL, 0);
-    /* Take INDIRECT_DESC so the indirect cases reach the table walk. */
-    feat_indirect = rd(VM_DEV_FEAT) & F_RING_INDIRECT;
-    wr(VM_DRV_FEAT_SEL, 0);
-    wr(VM_DRV_FEAT, feat_indirect);
-    wr(VM_DRV_FEAT_SEL, 1);
-    wr(VM_DRV_FEAT, 1);
-    wr(VM_STATUS, ST_ACK | ST_DRIVER | ST_FEATURES_OK);
-    CHECK(rd(VM_STATUS) & ST_FEATURES_OK);
-    wr(VM_QUEUE_SEL, 0);
-    CHECK(rd(VM_QUEUE_MAX) >= QSZ);
-    CHECK_EQ(rd(VM_QUEUE_READY), 0);
-    wr(VM_QUEUE_NUM, QSZ);
-    wr(VM_DESC_LO, (uint32_t)desc_addr);
-    wr(VM_DESC_HI, (uint32_t)(desc_addr >> 32));
-    wr(VM_AVAIL_LO, (uint32_t)(unsigned long)ring_avail);
-    wr(VM_AVAIL_HI, 0);
-    wr(VM_USED_LO, (uint32_t)(unsigned long)ring_used);
-    wr(VM_USED_HI, 0);
-    wr(VM_QUEUE_READY, 1);
-    wr(VM_STATUS, ST_ACK | ST_DRIVER | ST_FEATURES_OK | ST_DRIVER_OK);
+    vm_negotiate(VMMIO_BASE, feat_indirect);
+    vm_queue_setup(VMMIO_BASE, 0, QSZ, desc_addr, (unsigned long)ring_avail,
+                   (unsigned long)ring_used);
+    vm_driver_ok(VMMIO_BASE);
     CHECK_EQ(rd(VM_STATUS) & ST_NEEDS_RESET, 0);
 }
 
@@ -377,7 +320,7 @@ static void test_good_after_reset(void)
 
 int main(void)
 {
-    CHECK_EQ(rd(VM_MAGIC), 0x74726976);
+    CHECK_EQ(rd(VM_MAGIC), VM_MAGIC_VALUE);
     if (rd(VM_DEVICE_ID) != 2) {
         printf("SKIP: no virtio-blk at 0x%lx\n", VMMIO_BASE);
         return 0;
