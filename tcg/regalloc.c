@@ -566,6 +566,7 @@ int tcg_gen_code(TCGContext *s, uint8_t *code_buf, uint8_t *code_end)
     s->nb_insns = 0;
     be->nb_relocs = 0;
     be->nb_ldst = 0;
+    be->nb_fpslow = 0;
     be->overflow = false;
     regalloc_start(s, be->globals_clean);
     be->globals_clean = false;

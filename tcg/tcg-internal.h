@@ -32,6 +32,18 @@ typedef struct TCGLdstInfo {
     uint32_t raddr_off;         /* return point in the main code */
 } TCGLdstInfo;
 
+/* Out-of-line helper call of an INDEX_op_fpop whose fast path failed. */
+#define TCG_FPSLOW_MAX_JCC 8
+typedef struct TCGFPSlow {
+    const TCGFPOpInfo *info;
+    uint64_t imm;
+    int in_reg[3];
+    int out_reg;
+    int nb_jcc;
+    uint32_t jcc_off[TCG_FPSLOW_MAX_JCC];   /* rel32s of the jccs */
+    uint32_t raddr_off;                     /* return point */
+} TCGFPSlow;
+
 /* Backend-private state hung off TCGContext.backend. */
 typedef struct TCGBackend {
     TCGTemp *reg_to_temp[TCG_TARGET_NB_REGS];
@@ -40,6 +52,8 @@ typedef struct TCGBackend {
     int nb_relocs, max_relocs;
     TCGLdstInfo *ldst;
     int nb_ldst, max_ldst;
+    TCGFPSlow *fpslow;
+    int nb_fpslow, max_fpslow;
     bool overflow;              /* an emit hit code_end */
     /*
      * The last tcg_gen_code() ended with every global in memory (no

@@ -47,19 +47,65 @@ static void gen_store_scalar(int reg, TCGv v)
     a64_clear_vreg_high(reg);
 }
 
-/* rd = helper(rn[, rm[, ra]]) for the scalar arithmetic helpers. */
-static void gen_scalar_call(const TCGHelperInfo *h, int nargs, int rd,
-                            TCGv a, TCGv b, TCGv c)
+/*
+ * Inline host-FPU fast paths (INDEX_op_fpop, see tcg.h) for the common
+ * scalar instructions: taken at run time when FPCR.RMode is RN, FPCR.FZ
+ * is clear, FPSR.IXC is already set and the host result is one that
+ * raised at most IXC (normal, or a sum/square root that cannot
+ * underflow inexactly); otherwise the same helper as before runs.
+ */
+enum { AI_ADD, AI_SUB, AI_MUL, AI_DIV, AI_SQRT, AI_FMA, AI_SCVT64,
+       AI_SCVT32, AI_UCVT32, AI_N };
+
+#define A64_FPSR_IXC 0x10u
+#define A64_FPCR_RMODE_FZ ((3u << 22) | (1u << 24))
+
+#define AFI(op_, d_, chk_, nin_, h_, guard_, immf_)                       \
+    { .op = (op_), .is64 = (d_), .check = (chk_), .nb_in = (nin_),       \
+      .has_imm = (immf_), .imm_first = (immf_),                          \
+      .set_off = ARM_ENV_OFFSET(fpsr),                                   \
+      .set_mask = (guard_) ? A64_FPSR_IXC : 0,                           \
+      .clr_off = ARM_ENV_OFFSET(fpcr),                                   \
+      .clr_mask = (guard_) ? A64_FPCR_RMODE_FZ : 0, .helper = &(h_) }
+
+#define A64_FPI(sfx, d_)                                                  \
+    {                                                                     \
+        AFI(TCG_FP_ADD, d_, TCG_FPCHK_FINITE, 2, helper_info_a64_fadd_##sfx, \
+            1, 0),                                                        \
+        AFI(TCG_FP_SUB, d_, TCG_FPCHK_FINITE, 2, helper_info_a64_fsub_##sfx, \
+            1, 0),                                                        \
+        AFI(TCG_FP_MUL, d_, TCG_FPCHK_NORMAL, 2, helper_info_a64_fmul_##sfx, \
+            1, 0),                                                        \
+        AFI(TCG_FP_DIV, d_, TCG_FPCHK_NORMAL, 2, helper_info_a64_fdiv_##sfx, \
+            1, 0),                                                        \
+        AFI(TCG_FP_SQRT, d_, TCG_FPCHK_FINITE, 1,                         \
+            helper_info_a64_fsqrt_##sfx, 1, 0),                           \
+        AFI(TCG_FP_FMA, d_, TCG_FPCHK_NORMAL, 3,                          \
+            helper_info_a64_fmadd_##sfx, 1, 0),                           \
+        AFI(TCG_FP_CVT_I64, d_, TCG_FPCHK_NONE, 1, helper_info_a64_fp_fromint, \
+            1, 1),                                                        \
+        /* 32-bit integers are exact in binary64: no flags at all */      \
+        AFI(TCG_FP_CVT_I32, d_, TCG_FPCHK_NONE, 1, helper_info_a64_fp_fromint, \
+            !(d_), 1),                                                    \
+        AFI(TCG_FP_CVT_U32, d_, TCG_FPCHK_NONE, 1, helper_info_a64_fp_fromint, \
+            !(d_), 1),                                                    \
+    }
+
+/* [FSZ_S / FSZ_D][AI_*] */
+static const TCGFPOpInfo a64_fpi[2][AI_N] = {
+    A64_FPI(s, false),
+    A64_FPI(d, true),
+};
+
+#undef A64_FPI
+#undef AFI
+
+/* rd = op(rn[, rm[, ra]]) for the scalar arithmetic helpers. */
+static void gen_scalar_fpop(int sz, int ai, int rd, TCGv a, TCGv b, TCGv c)
 {
     TCGv r = a64_new_tmp();
 
-    if (nargs == 1) {
-        tcg_gen_call2(h, r, env_ptr(), a);
-    } else if (nargs == 2) {
-        tcg_gen_call3(h, r, env_ptr(), a, b);
-    } else {
-        tcg_gen_call4(h, r, env_ptr(), a, b, c);
-    }
+    tcg_gen_fpop(r, a, b ? b : a, c ? c : a, &a64_fpi[sz][ai], 0);
     gen_store_scalar(rd, r);
 }
 
@@ -144,9 +190,7 @@ static bool trans_fp_1src(DisasContext *ctx)
         return true;
     }
     if (opc == 3) {
-        gen_scalar_call(sz == FSZ_S ? &helper_info_a64_fsqrt_s
-                                    : &helper_info_a64_fsqrt_d,
-                        1, RD, gen_load_scalar(RN, sz), NULL, NULL);
+        gen_scalar_fpop(sz, AI_SQRT, RD, gen_load_scalar(RN, sz), NULL, NULL);
         return true;
     }
     d = fpd_make(opc == 0xe ? FOP_RINTX : FOP_RINT, sz, 1, RD, RN, 0);
@@ -242,18 +286,13 @@ static bool trans_fp_2src(DisasContext *ctx)
     if (sz < 0 || bits(ctx->insn, 29, 3) || opc > 8) {
         return false;
     }
-    static const TCGHelperInfo *const fast[2][4] = {
-        { &helper_info_a64_fmul_s, &helper_info_a64_fdiv_s,
-          &helper_info_a64_fadd_s, &helper_info_a64_fsub_s },
-        { &helper_info_a64_fmul_d, &helper_info_a64_fdiv_d,
-          &helper_info_a64_fadd_d, &helper_info_a64_fsub_d },
-    };
+    static const uint8_t fast[4] = { AI_MUL, AI_DIV, AI_ADD, AI_SUB };
 
     if (!a64_fp_access_check(ctx)) {
         return true;
     }
     if (opc < 4) {
-        gen_scalar_call(fast[sz][opc], 2, RD, gen_load_scalar(RN, sz),
+        gen_scalar_fpop(sz, fast[opc], RD, gen_load_scalar(RN, sz),
                         gen_load_scalar(RM, sz), NULL);
         return true;
     }
@@ -315,9 +354,16 @@ static bool trans_fp_3src(DisasContext *ctx)
     if (o >= 2) {
         tcg_gen_xori_i64(a, a, sz == FSZ_S ? 0x80000000ll : INT64_MIN);
     }
-    gen_scalar_call(sz == FSZ_S ? &helper_info_a64_fmadd_s
-                                : &helper_info_a64_fmadd_d,
-                    3, RD, n, gen_load_scalar(RM, sz), a);
+    if (tcg_have_fma) {
+        gen_scalar_fpop(sz, AI_FMA, RD, n, gen_load_scalar(RM, sz), a);
+    } else {
+        TCGv r = a64_new_tmp();
+
+        tcg_gen_call4(sz == FSZ_S ? &helper_info_a64_fmadd_s
+                                  : &helper_info_a64_fmadd_d,
+                      r, env_ptr(), n, gen_load_scalar(RM, sz), a);
+        gen_store_scalar(RD, r);
+    }
     return true;
 }
 
@@ -336,13 +382,23 @@ static void gen_toint(DisasContext *ctx, int sz, unsigned op, unsigned rnd,
 static void gen_fromint(DisasContext *ctx, int sz, unsigned op,
                         unsigned fbits)
 {
-    TCGv r = a64_new_tmp();
+    TCGv r = a64_new_tmp(), x = a64_read_x(RN);
+    uint64_t desc = fpd_make(op, sz, 1, 0, 0, 0) | FPD_SET_FBITS(fbits) |
+                    FPD_SET_INT64(SF);
+    int ai = -1;
 
-    tcg_gen_call3(&helper_info_a64_fp_fromint, r, env_ptr(),
-                  tcg_constant_i64((int64_t)(fpd_make(op, sz, 1, 0, 0, 0) |
-                                   FPD_SET_FBITS(fbits) |
-                                   FPD_SET_INT64(SF))),
-                  a64_read_x(RN));
+    /* x86 converts signed 64-bit and (zero-extended) 32-bit integers */
+    if (fbits == 0 && op == FOP_SCVTF) {
+        ai = SF ? AI_SCVT64 : AI_SCVT32;
+    } else if (fbits == 0 && !SF) {
+        ai = AI_UCVT32;
+    }
+    if (ai >= 0) {
+        tcg_gen_fpop(r, x, x, x, &a64_fpi[sz][ai], desc);
+    } else {
+        tcg_gen_call3(&helper_info_a64_fp_fromint, r, env_ptr(),
+                      tcg_constant_i64((int64_t)desc), x);
+    }
     gen_store_scalar(RD, r);
 }
 

@@ -453,7 +453,8 @@ static void riscv_cpu_get_tb_state(CPUState *cs, vaddr *pc, uint64_t *flags)
     *flags = (env->priv << TB_FLAGS_PRIV_SHIFT) |
              ((uint64_t)riscv_cpu_mmu_index(env, false) <<
               TB_FLAGS_MEMIDX_SHIFT) |
-             (fs << TB_FLAGS_FS_SHIFT);
+             (fs << TB_FLAGS_FS_SHIFT) |
+             ((env->frm & 7) << TB_FLAGS_FRM_SHIFT);
 }
 
 static void dump_csr(FILE *f, const char *name, uint64_t v)

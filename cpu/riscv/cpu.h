@@ -31,6 +31,7 @@
 #define TB_FLAGS_PRIV_SHIFT   0     /* 2 bits: current privilege */
 #define TB_FLAGS_MEMIDX_SHIFT 2     /* 3 bits: mmu index for data */
 #define TB_FLAGS_FS_SHIFT     5     /* 2 bits: mstatus.FS */
+#define TB_FLAGS_FRM_SHIFT    7     /* 3 bits: fcsr.frm (FP fast paths) */
 
 typedef struct RISCVConfig {
     bool ext_m, ext_a, ext_f, ext_d, ext_c;

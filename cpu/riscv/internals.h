@@ -108,6 +108,7 @@ typedef struct DisasContext {
     int priv;
     int mem_idx;
     int fs;                 /* mstatus.FS from the TB flags */
+    int frm;                /* fcsr.frm from the TB flags */
     uint64_t misa;
     bool frm_checked;       /* frm validated once in this TB */
     /*

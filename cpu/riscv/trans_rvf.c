@@ -13,16 +13,95 @@ static TCGv fpr(int r)
     return cpu_fpr[r];
 }
 
-static bool gen_fp_binop(DisasContext *ctx, const RVArgs *a, char ext,
-                         const TCGHelperInfo *h)
+/*
+ * Inline host-FPU fast paths (INDEX_op_fpop, see tcg.h) when the
+ * rounding mode is RNE (static rm, or frm from the TB flags for DYN);
+ * taken at run time when fflags.NX is already set and the host result
+ * is one that raised at most NX; anything else calls the same helper.
+ */
+enum { FI_ADD, FI_SUB, FI_MUL, FI_DIV, FI_SQRT, FI_FMA, FI_CVT = FI_FMA + 4,
+       FI_N = FI_CVT + 3 };
+
+#define RVI(op_, d_, chk_, nin_, na_, nc_, h_, guard_)                        \
+    { .op = (op_), .is64 = (d_), .check = (chk_), .nanbox = !(d_),            \
+      .neg_a = (na_), .neg_c = (nc_), .nb_in = (nin_), .has_imm = true,       \
+      .set_off = ENV_OFFSET(fflags), .set_mask = (guard_) ? FFLAG_NX : 0,     \
+      .helper = &(h_) }
+
+#define RV_FPI(sfx, d_)                                                       \
+    {                                                                         \
+        RVI(TCG_FP_ADD, d_, TCG_FPCHK_FINITE, 2, 0, 0,                        \
+            helper_info_fadd_##sfx, 1),                                       \
+        RVI(TCG_FP_SUB, d_, TCG_FPCHK_FINITE, 2, 0, 0,                        \
+            helper_info_fsub_##sfx, 1),                                       \
+        RVI(TCG_FP_MUL, d_, TCG_FPCHK_NORMAL, 2, 0, 0,                        \
+            helper_info_fmul_##sfx, 1),                                       \
+        RVI(TCG_FP_DIV, d_, TCG_FPCHK_NORMAL, 2, 0, 0,                        \
+            helper_info_fdiv_##sfx, 1),                                       \
+        RVI(TCG_FP_SQRT, d_, TCG_FPCHK_FINITE, 1, 0, 0,                       \
+            helper_info_fsqrt_##sfx, 1),                                      \
+        /* fmadd a*b+c, fmsub a*b-c, fnmsub -(a*b)+c, fnmadd -(a*b)-c */      \
+        RVI(TCG_FP_FMA, d_, TCG_FPCHK_NORMAL, 3, 0, 0,                        \
+            helper_info_fmadd_##sfx, 1),                                      \
+        RVI(TCG_FP_FMA, d_, TCG_FPCHK_NORMAL, 3, 0, 1,                        \
+            helper_info_fmadd_##sfx, 1),                                      \
+        RVI(TCG_FP_FMA, d_, TCG_FPCHK_NORMAL, 3, 1, 0,                        \
+            helper_info_fmadd_##sfx, 1),                                      \
+        RVI(TCG_FP_FMA, d_, TCG_FPCHK_NORMAL, 3, 1, 1,                        \
+            helper_info_fmadd_##sfx, 1),                                      \
+        /* from w and wu: exact in binary64, no flags in any mode */          \
+        RVI(TCG_FP_CVT_I32, d_, TCG_FPCHK_NONE, 1, 0, 0,                      \
+            helper_info_fcvt_from_int_##sfx, !(d_)),                          \
+        RVI(TCG_FP_CVT_U32, d_, TCG_FPCHK_NONE, 1, 0, 0,                      \
+            helper_info_fcvt_from_int_##sfx, !(d_)),                          \
+        RVI(TCG_FP_CVT_I64, d_, TCG_FPCHK_NONE, 1, 0, 0,                      \
+            helper_info_fcvt_from_int_##sfx, 1),                              \
+    }
+
+/* [double][FI_*] */
+static const TCGFPOpInfo rv_fpi[2][FI_N] = {
+    RV_FPI(s, false),
+    RV_FPI(d, true),
+};
+
+#undef RV_FPI
+#undef RVI
+
+/*
+ * The fast-path description for rm, or NULL when the mode is not RNE.
+ * frm is part of the TB flags, so DYN is resolved at translation.
+ */
+static const TCGFPOpInfo *rv_fast(DisasContext *ctx, char ext, int rm,
+                                  int fi)
 {
+    if (rm == RM_DYN) {
+        rm = ctx->frm;
+    }
+    if (rm != RM_RNE) {
+        return NULL;
+    }
+    if (fi >= FI_FMA && fi < FI_CVT && !tcg_have_fma) {
+        return NULL;
+    }
+    return &rv_fpi[ext == 'D'][fi];
+}
+
+static bool gen_fp_binop(DisasContext *ctx, const RVArgs *a, char ext,
+                         const TCGHelperInfo *h, int fi)
+{
+    const TCGFPOpInfo *fast;
     TCGv t;
 
     REQUIRE_FPU(ctx, ext);
     REQUIRE(gen_check_rm(ctx, a->rm));
     t = temp_new();
-    tcg_gen_call4(h, t, gen_env(), fpr(a->rs1), fpr(a->rs2),
-                  tcg_constant_i64(a->rm));
+    fast = rv_fast(ctx, ext, a->rm, fi);
+    if (fast) {
+        tcg_gen_fpop(t, fpr(a->rs1), fpr(a->rs2), fpr(a->rs1), fast, a->rm);
+    } else {
+        tcg_gen_call4(h, t, gen_env(), fpr(a->rs1), fpr(a->rs2),
+                      tcg_constant_i64(a->rm));
+    }
     gen_set_fpr(ctx, a->rd, t);
     return true;
 }
@@ -30,12 +109,18 @@ static bool gen_fp_binop(DisasContext *ctx, const RVArgs *a, char ext,
 static bool gen_fp_sqrt(DisasContext *ctx, const RVArgs *a, char ext,
                         const TCGHelperInfo *h)
 {
+    const TCGFPOpInfo *fast;
     TCGv t;
 
     REQUIRE_FPU(ctx, ext);
     REQUIRE(gen_check_rm(ctx, a->rm));
     t = temp_new();
-    tcg_gen_call3(h, t, gen_env(), fpr(a->rs1), tcg_constant_i64(a->rm));
+    fast = rv_fast(ctx, ext, a->rm, FI_SQRT);
+    if (fast) {
+        tcg_gen_fpop(t, fpr(a->rs1), fpr(a->rs1), fpr(a->rs1), fast, a->rm);
+    } else {
+        tcg_gen_call3(h, t, gen_env(), fpr(a->rs1), tcg_constant_i64(a->rm));
+    }
     gen_set_fpr(ctx, a->rd, t);
     return true;
 }
@@ -43,13 +128,20 @@ static bool gen_fp_sqrt(DisasContext *ctx, const RVArgs *a, char ext,
 static bool gen_fp_fma(DisasContext *ctx, const RVArgs *a, char ext,
                        const TCGHelperInfo *h, int op)
 {
+    const TCGFPOpInfo *fast;
     TCGv t;
 
     REQUIRE_FPU(ctx, ext);
     REQUIRE(gen_check_rm(ctx, a->rm));
     t = temp_new();
-    tcg_gen_call5(h, t, gen_env(), fpr(a->rs1), fpr(a->rs2), fpr(a->rs3),
-                  tcg_constant_i64(op | (a->rm << 8)));
+    fast = rv_fast(ctx, ext, a->rm, FI_FMA + op);
+    if (fast) {
+        tcg_gen_fpop(t, fpr(a->rs1), fpr(a->rs2), fpr(a->rs3), fast,
+                     op | (a->rm << 8));
+    } else {
+        tcg_gen_call5(h, t, gen_env(), fpr(a->rs1), fpr(a->rs2),
+                      fpr(a->rs3), tcg_constant_i64(op | (a->rm << 8)));
+    }
     gen_set_fpr(ctx, a->rd, t);
     return true;
 }
@@ -113,13 +205,21 @@ static bool gen_fcvt_to_int(DisasContext *ctx, const RVArgs *a, char ext,
 static bool gen_fcvt_from_int(DisasContext *ctx, const RVArgs *a, char ext,
                               const TCGHelperInfo *h, int kind)
 {
-    TCGv t;
+    const TCGFPOpInfo *fast;
+    TCGv t, src;
 
     REQUIRE_FPU(ctx, ext);
     REQUIRE(gen_check_rm(ctx, a->rm));
     t = temp_new();
-    tcg_gen_call3(h, t, gen_env(), get_gpr(ctx, a->rs1),
-                  tcg_constant_i64(kind | (a->rm << 8)));
+    src = get_gpr(ctx, a->rs1);
+    /* kind 0 w, 1 wu, 2 l; lu (3) has no host instruction */
+    fast = kind < 3 ? rv_fast(ctx, ext, a->rm, FI_CVT + kind) : NULL;
+    if (fast) {
+        tcg_gen_fpop(t, src, src, src, fast, kind | (a->rm << 8));
+    } else {
+        tcg_gen_call3(h, t, gen_env(), src,
+                      tcg_constant_i64(kind | (a->rm << 8)));
+    }
     gen_set_fpr(ctx, a->rd, t);
     return true;
 }
@@ -128,19 +228,19 @@ static bool gen_fcvt_from_int(DisasContext *ctx, const RVArgs *a, char ext,
 #define TRANS_FP_COMMON(f, EXT)                                         \
     bool trans_fadd_##f(DisasContext *ctx, const RVArgs *a)             \
     {                                                                   \
-        return gen_fp_binop(ctx, a, EXT, &helper_info_fadd_##f);        \
+        return gen_fp_binop(ctx, a, EXT, &helper_info_fadd_##f, FI_ADD); \
     }                                                                   \
     bool trans_fsub_##f(DisasContext *ctx, const RVArgs *a)             \
     {                                                                   \
-        return gen_fp_binop(ctx, a, EXT, &helper_info_fsub_##f);        \
+        return gen_fp_binop(ctx, a, EXT, &helper_info_fsub_##f, FI_SUB); \
     }                                                                   \
     bool trans_fmul_##f(DisasContext *ctx, const RVArgs *a)             \
     {                                                                   \
-        return gen_fp_binop(ctx, a, EXT, &helper_info_fmul_##f);        \
+        return gen_fp_binop(ctx, a, EXT, &helper_info_fmul_##f, FI_MUL); \
     }                                                                   \
     bool trans_fdiv_##f(DisasContext *ctx, const RVArgs *a)             \
     {                                                                   \
-        return gen_fp_binop(ctx, a, EXT, &helper_info_fdiv_##f);        \
+        return gen_fp_binop(ctx, a, EXT, &helper_info_fdiv_##f, FI_DIV); \
     }                                                                   \
     bool trans_fsqrt_##f(DisasContext *ctx, const RVArgs *a)            \
     {                                                                   \

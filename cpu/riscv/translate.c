@@ -331,6 +331,8 @@ void riscv_translate(CPUState *cs, TranslationBlock *tb, int max_insns)
     ctx->priv = extract64(tb->flags, TB_FLAGS_PRIV_SHIFT, 2);
     ctx->mem_idx = extract64(tb->flags, TB_FLAGS_MEMIDX_SHIFT, 3);
     ctx->fs = extract64(tb->flags, TB_FLAGS_FS_SHIFT, 2);
+    /* frm only changes through a CSR write, which ends the TB */
+    ctx->frm = extract64(tb->flags, TB_FLAGS_FRM_SHIFT, 3);
     ctx->pc = tb->pc;
     ctx->pc_next = tb->pc;
     ctx->pcrel = tb->pcrel;

@@ -245,6 +245,14 @@ static inline void tcg_gen_mb(int kind)
     tcg_gen_op1(INDEX_op_mb, TCG_TYPE_I64, (TCGArg)kind);
 }
 
+/* r = fp op per info (see TCGFPOpInfo); pass a for unused inputs. */
+static inline void tcg_gen_fpop(TCGv r, TCGv a, TCGv b, TCGv c,
+                                const TCGFPOpInfo *info, uint64_t imm)
+{
+    TCGArg x[6] = { T(r), T(a), T(b), T(c), (TCGArg)info, (TCGArg)imm };
+    tcg_emit_op(INDEX_op_fpop, TCG_TYPE_I64, 6, x);
+}
+
 /*
  * Helper calls.  ret may be NULL for void helpers; args are I64 (or
  * pointer) temps passed in the host ABI's integer argument registers.

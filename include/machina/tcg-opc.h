@@ -88,6 +88,13 @@ DEF(st, 0, 2, 1, SIDE_EFF)
 DEF(qemu_ld, 1, 1, 1, CLOBBER | SIDE_EFF | SYNC)
 DEF(qemu_st, 0, 2, 1, CLOBBER | SIDE_EFF | SYNC)   /* value, addr */
 
+/*
+ * Guest FP arithmetic on the host FPU with a helper-call fallback:
+ * r = op(a, b, c); const args: TCGFPOpInfo *, helper immediate.  The
+ * slow path saves the registers it clobbers itself (see tcg.h).
+ */
+DEF(fpop, 1, 3, 2, SIDE_EFF)
+
 #undef BB_END
 #undef BB_EXIT
 #undef SIDE_EFF

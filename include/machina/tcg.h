@@ -135,6 +135,52 @@ typedef struct TCGHelperInfo {
     bool has_ret;               /* returns a 64-bit value */
 } TCGHelperInfo;
 
+/*
+ * INDEX_op_fpop: one guest FP operation done inline on the host's SSE
+ * unit when that provably gives the guest's result and flags, else a
+ * call of the guest's own helper (out of line; it saves the
+ * call-clobbered registers, so the op does not end the register state).
+ * The host MXCSR must be in its default state (round to nearest, all
+ * exceptions masked, no FTZ/DAZ) while generated code runs; the FP
+ * helpers keep it so.  The fast path is taken only when
+ *  - (env word at set_off & set_mask) != 0, when set_mask != 0: the
+ *    guest's inexact flag is already accrued, so the only flag a normal
+ *    result can raise changes nothing;
+ *  - (env word at clr_off & clr_mask) == 0, when clr_mask != 0: dynamic
+ *    rounding mode is to nearest (and no flush-to-zero);
+ *  - for nanbox, every single-precision input is NaN-boxed (RISC-V);
+ *  - the result passes `check`: FINITE (not Inf/NaN: add, sub, sqrt,
+ *    which cannot underflow inexactly) or NORMAL (finite and above the
+ *    smallest normal: mul, div, fma).  NaN results always take the
+ *    helper, which applies the guest's NaN rules.
+ * Helper arguments: env, then imm (if imm_first), the nb_in inputs,
+ * then imm (if has_imm and !imm_first).
+ */
+enum {
+    TCG_FP_ADD, TCG_FP_SUB, TCG_FP_MUL, TCG_FP_DIV, TCG_FP_SQRT,
+    TCG_FP_FMA,             /* a * b + c, fused */
+    TCG_FP_CVT_I64,         /* signed 64-bit integer a -> FP */
+    TCG_FP_CVT_I32,         /* signed 32-bit integer a -> FP */
+    TCG_FP_CVT_U32,         /* unsigned 32-bit integer a -> FP */
+};
+enum { TCG_FPCHK_NONE, TCG_FPCHK_FINITE, TCG_FPCHK_NORMAL };
+
+typedef struct TCGFPOpInfo {
+    uint8_t op;             /* TCG_FP_* */
+    bool is64;              /* binary64, else binary32 */
+    uint8_t check;          /* TCG_FPCHK_* */
+    bool nanbox;            /* binary32 in a NaN-boxed 64-bit value */
+    bool neg_a, neg_c;      /* FMA: sign of a / c flipped first */
+    uint8_t nb_in;          /* inputs passed to the helper (1..3) */
+    bool has_imm, imm_first;
+    int32_t set_off, clr_off;
+    uint32_t set_mask, clr_mask;
+    const struct TCGHelperInfo *helper;
+} TCGFPOpInfo;
+
+/* The host can do TCG_FP_FMA (FMA3); probed by the backend. */
+extern bool tcg_have_fma;
+
 typedef struct TCGOp {
     TCGOpcode opc;
     TCGType type;               /* operand width of the op */

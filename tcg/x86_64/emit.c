@@ -45,6 +45,9 @@ static int enc_opc(uint8_t *b, int opc, int r, int rm, int x)
     if (opc & P_SIMDF3) {
         b[n++] = 0xf3;
     }
+    if (opc & P_SIMDF2) {
+        b[n++] = 0xf2;
+    }
     rex |= (opc & P_REXW) ? 0x8 : 0;    /* REX.W */
     rex |= (r & 8) >> 1;                /* REX.R: ModRM.reg extension */
     rex |= (x & 8) >> 2;                /* REX.X: SIB.index extension */

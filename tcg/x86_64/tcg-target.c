@@ -35,7 +35,7 @@ const int tcg_target_reg_alloc_order[TCG_TARGET_NB_REGS] = {
     TCG_REG_RDX, TCG_REG_RAX, -1, -1, -1, -1,
 };
 
-bool tcg_have_lzcnt, tcg_have_bmi1, tcg_have_popcnt;
+bool tcg_have_lzcnt, tcg_have_bmi1, tcg_have_popcnt, tcg_have_fma;
 
 TCGPrologueFn tcg_qemu_tb_exec;
 void *tcg_code_gen_epilogue;
@@ -50,6 +50,13 @@ void tcg_target_init(void)
 
     if (__get_cpuid(1, &a, &b, &c, &d)) {
         tcg_have_popcnt = c & bit_POPCNT;
+        /* VEX-encoded FMA also needs the OS to save the AVX state. */
+        if ((c & bit_FMA) && (c & bit_AVX) && (c & bit_OSXSAVE)) {
+            uint32_t lo, hi;
+
+            __asm__("xgetbv" : "=a"(lo), "=d"(hi) : "c"(0));
+            tcg_have_fma = (lo & 6) == 6;
+        }
     }
     if (__get_cpuid_count(7, 0, &a, &b, &c, &d)) {
         tcg_have_bmi1 = b & bit_BMI;
@@ -550,6 +557,217 @@ static void tcg_out_ldst_slow_path(TCGContext *s, const TCGLdstInfo *li)
     tcg_out_jmp_abs(s, raddr);
 }
 
+/* ---- Guest FP on the host SSE unit (INDEX_op_fpop) ---- */
+
+/* xmm registers: 0-2 operands, 3-5 the slow path's parallel move. */
+static void tcg_out_fp_jcc_slow(TCGContext *s, TCGFPSlow *fs, int cc)
+{
+    /* at most 6: two guards, three box checks, the result check */
+    if (fs->nb_jcc >= TCG_FPSLOW_MAX_JCC) {
+        fprintf(stderr, "tcg: fpop with too many guards\n");
+        abort();
+    }
+    tcg_out_opc(s, OPC_JCC_long + cc, 0, 0, 0);
+    fs->jcc_off[fs->nb_jcc++] = (uint32_t)(s->code_ptr - s->code_buf);
+    tcg_out32(s, 0);
+}
+
+/* An FP input into xmm x, its sign flipped first if neg. */
+static void tcg_out_fp_in(TCGContext *s, const TCGFPOpInfo *fi, int x,
+                          int reg, bool neg)
+{
+    int w = fi->is64 ? P_REXW : 0;
+
+    if (neg) {
+        tcg_out_mov(s, TCG_TYPE_I64, TCG_TMP0, reg);
+        tcg_out_modrm(s, OPC_GRP8_EvIb | w, EXT8_BTC, TCG_TMP0);
+        tcg_out8(s, fi->is64 ? 63 : 31);
+        reg = TCG_TMP0;
+    }
+    tcg_out_modrm(s, OPC_MOVD_VyEy | w, x, reg);
+}
+
+/*
+ * Fast path of an fpop (see TCGFPOpInfo in tcg.h): guards, the host
+ * operation, the result check; any failed guard jumps to the out-of-line
+ * helper call, which returns right after the fast path.
+ */
+static void tcg_out_fpop(TCGContext *s, int out, int a, int b, int c,
+                         const TCGFPOpInfo *fi, uint64_t imm)
+{
+    TCGBackend *be = tcg_backend(s);
+    int pfx = fi->is64 ? P_SIMDF2 : P_SIMDF3;
+    int w = fi->is64 ? P_REXW : 0;
+    int nb_fp = fi->op == TCG_FP_FMA ? 3 : fi->op == TCG_FP_SQRT ? 1 : 2;
+    const int in[3] = { a, b, c };
+    TCGFPSlow *fs;
+    int i, res;
+
+    be->fpslow = tcg_grow(be->fpslow, &be->max_fpslow, be->nb_fpslow + 1,
+                          sizeof(TCGFPSlow));
+    fs = &be->fpslow[be->nb_fpslow++];
+    fs->info = fi;
+    fs->imm = imm;
+    fs->in_reg[0] = a;
+    fs->in_reg[1] = b;
+    fs->in_reg[2] = c;
+    fs->out_reg = out;
+    fs->nb_jcc = 0;
+
+    if (fi->set_mask) {
+        tcg_out_modrm_offset(s, OPC_GRP3_Ev, EXT3_TESTi, TCG_TARGET_ENV_REG,
+                             fi->set_off);
+        tcg_out32(s, fi->set_mask);
+        tcg_out_fp_jcc_slow(s, fs, JCC_JE);
+    }
+    if (fi->clr_mask) {
+        tcg_out_modrm_offset(s, OPC_GRP3_Ev, EXT3_TESTi, TCG_TARGET_ENV_REG,
+                             fi->clr_off);
+        tcg_out32(s, fi->clr_mask);
+        tcg_out_fp_jcc_slow(s, fs, JCC_JNE);
+    }
+    switch (fi->op) {
+    case TCG_FP_CVT_I64:
+    case TCG_FP_CVT_I32:
+    case TCG_FP_CVT_U32:
+        /* pxor breaks the dependency on xmm0's old upper half */
+        tcg_out_modrm(s, OPC_PXOR, 0, 0);
+        if (fi->op == TCG_FP_CVT_U32) {
+            tcg_out_modrm(s, OPC_MOVL_GvEv, TCG_TMP0, a);   /* zero-ext */
+            tcg_out_modrm(s, OPC_CVTSI2S | pfx | P_REXW, 0, TCG_TMP0);
+        } else {
+            tcg_out_modrm(s, OPC_CVTSI2S | pfx |
+                          (fi->op == TCG_FP_CVT_I64 ? P_REXW : 0), 0, a);
+        }
+        break;
+    default:
+        if (fi->nanbox && !fi->is64) {
+            /* Boxed: the upper half all ones, i.e. >= 0xffffffff00000000 */
+            tcg_out_movi(s, TCG_TYPE_I64, TCG_TMP1, (int64_t)~0xffffffffull);
+            for (i = 0; i < nb_fp; i++) {
+                tcg_out_modrm(s, (OPC_ARITH_GvEv + (ARITH_CMP << 3)) |
+                              P_REXW, in[i], TCG_TMP1);
+                tcg_out_fp_jcc_slow(s, fs, JCC_JB);
+            }
+        }
+        if (fi->op == TCG_FP_FMA) {
+            /* vfmadd231s[sd] xmm0, xmm1, xmm2: xmm0 = xmm1 * xmm2 + xmm0 */
+            tcg_out_fp_in(s, fi, 0, c, fi->neg_c);
+            tcg_out_fp_in(s, fi, 1, a, fi->neg_a);
+            tcg_out_fp_in(s, fi, 2, b, false);
+            tcg_out8(s, 0xc4);
+            tcg_out8(s, 0xe2);                  /* ~RXB, map 0f38 */
+            tcg_out8(s, (fi->is64 ? 0x80 : 0) | ((~1 & 15) << 3) | 1);
+            tcg_out8(s, 0xb9);
+            tcg_out8(s, 0xc2);                  /* reg xmm0, rm xmm2 */
+            break;
+        }
+        tcg_out_fp_in(s, fi, 0, a, false);
+        if (fi->op == TCG_FP_SQRT) {
+            tcg_out_modrm(s, OPC_SQRTS | pfx, 0, 0);
+            break;
+        }
+        tcg_out_fp_in(s, fi, 1, b, false);
+        tcg_out_modrm(s, (fi->op == TCG_FP_ADD ? OPC_ADDS :
+                          fi->op == TCG_FP_SUB ? OPC_SUBS :
+                          fi->op == TCG_FP_MUL ? OPC_MULS : OPC_DIVS) | pfx,
+                      0, 1);
+        break;
+    }
+    /*
+     * The result goes straight to out unless out shares a register with
+     * an input, which the helper would still need.
+     */
+    res = (out == a || out == b || out == c) ? TCG_TMP0 : out;
+    tcg_out_modrm(s, OPC_MOVD_EyVy | w, 0, res);
+
+    /*
+     * tmp1 = the magnitude shifted left by one, binary64: bits 62..31 of
+     * the result (the exponent at the top), binary32: all but the sign.
+     */
+    if (fi->check != TCG_FPCHK_NONE) {
+        uint32_t top = fi->is64 ? 0xffe00000u : 0xff000000u;
+
+        tcg_out_mov(s, fi->is64 ? TCG_TYPE_I64 : TCG_TYPE_I32, TCG_TMP1,
+                    res);
+        if (fi->is64) {
+            tcg_out_shifti(s, SHIFT_SHR, P_REXW, TCG_TMP1, 31);
+        } else {
+            tcg_out_shifti(s, SHIFT_SHL, 0, TCG_TMP1, 1);
+        }
+        if (fi->check == TCG_FPCHK_FINITE) {
+            /* all exponent bits set: Inf or NaN */
+            tcg_out_arithi(s, ARITH_CMP, 0, TCG_TMP1, (int32_t)top);
+            tcg_out_fp_jcc_slow(s, fs, JCC_JAE);
+        } else {
+            /*
+             * Normal: min normal < |r| < Inf.  binary64: bit 31 of the
+             * result is the lowest bit looked at, so [2^-1022,
+             * 2^-1022 (1 + 2^-20)) also takes the helper.
+             */
+            uint32_t lo = fi->is64 ? 0x00200002u : 0x01000002u;
+
+            tcg_out_arithi(s, ARITH_SUB, 0, TCG_TMP1, (int32_t)lo);
+            tcg_out_arithi(s, ARITH_CMP, 0, TCG_TMP1, (int32_t)(top - lo));
+            tcg_out_fp_jcc_slow(s, fs, JCC_JAE);
+        }
+    }
+    if (fi->nanbox && !fi->is64) {
+        tcg_out_movi(s, TCG_TYPE_I64, TCG_TMP1, (int64_t)~0xffffffffull);
+        tcg_out_modrm(s, (OPC_ARITH_GvEv + (ARITH_OR << 3)) | P_REXW,
+                      res, TCG_TMP1);
+    }
+    tcg_out_mov(s, TCG_TYPE_I64, out, res);
+    fs->raddr_off = (uint32_t)(s->code_ptr - s->code_buf);
+}
+
+/* Call-clobbered registers the slow path saves (8: rsp stays aligned). */
+static const int fpslow_saved[8] = {
+    TCG_REG_RAX, TCG_REG_RCX, TCG_REG_RDX, TCG_REG_RSI, TCG_REG_RDI,
+    TCG_REG_R8, TCG_REG_R9, TCG_REG_R10,
+};
+
+static void tcg_out_fpop_slow_path(TCGContext *s, const TCGFPSlow *fs)
+{
+    const TCGFPOpInfo *fi = fs->info;
+    uint32_t here = (uint32_t)(s->code_ptr - s->code_buf);
+    int i, argi = 1;
+
+    if (fs->nb_jcc == 0) {
+        return;
+    }
+    for (i = 0; i < fs->nb_jcc; i++) {
+        tcg_patch32(s, fs->jcc_off[i], here - (fs->jcc_off[i] + 4));
+    }
+    for (i = 0; i < 8; i++) {
+        tcg_out_push(s, fpslow_saved[i]);
+    }
+    /* Parallel move of the inputs into argument registers via xmm3-5. */
+    for (i = 0; i < fi->nb_in; i++) {
+        tcg_out_modrm(s, OPC_MOVD_VyEy | P_REXW, 3 + i, fs->in_reg[i]);
+    }
+    tcg_out_mov(s, TCG_TYPE_I64, TCG_REG_RDI, TCG_TARGET_ENV_REG);
+    if (fi->has_imm && fi->imm_first) {
+        tcg_out_movi(s, TCG_TYPE_I64, tcg_target_call_iarg_regs[argi++],
+                     (int64_t)fs->imm);
+    }
+    for (i = 0; i < fi->nb_in; i++) {
+        tcg_out_modrm(s, OPC_MOVD_EyVy | P_REXW, 3 + i,
+                      tcg_target_call_iarg_regs[argi++]);
+    }
+    if (fi->has_imm && !fi->imm_first) {
+        tcg_out_movi(s, TCG_TYPE_I64, tcg_target_call_iarg_regs[argi++],
+                     (int64_t)fs->imm);
+    }
+    tcg_out_call_abs(s, (uintptr_t)fi->helper->func);
+    tcg_out_mov(s, TCG_TYPE_I64, TCG_TMP0, TCG_REG_RAX);
+    for (i = 7; i >= 0; i--) {
+        tcg_out_pop(s, fpslow_saved[i]);
+    }
+    tcg_out_mov(s, TCG_TYPE_I64, fs->out_reg, TCG_TMP0);
+    tcg_out_jmp_abs(s, tcg_rx(s->code_buf + fs->raddr_off));
+}
+
 /* ---- Ops ---- */
 
 void tcg_out_op(TCGContext *s, TCGOpcode opc, TCGType type,
@@ -835,6 +1053,10 @@ void tcg_out_op(TCGContext *s, TCGOpcode opc, TCGType type,
     case INDEX_op_qemu_st:
         tcg_out_qemu_ldst(s, false, type, a0, a1, (MemOpIdx)a2);
         break;
+    case INDEX_op_fpop:
+        tcg_out_fpop(s, a0, a1, (int)a2, (int)args[3],
+                     (const TCGFPOpInfo *)args[4], (uint64_t)args[5]);
+        break;
     default:
         fprintf(stderr, "tcg: no backend for op %s\n",
                 tcg_op_defs[opc].name);
@@ -849,6 +1071,9 @@ void tcg_out_finalize(TCGContext *s)
 
     for (i = 0; i < be->nb_ldst; i++) {
         tcg_out_ldst_slow_path(s, &be->ldst[i]);
+    }
+    for (i = 0; i < be->nb_fpslow; i++) {
+        tcg_out_fpop_slow_path(s, &be->fpslow[i]);
     }
     for (i = 0; i < be->nb_relocs; i++) {
         TCGReloc *r = &be->relocs[i];

@@ -25,6 +25,7 @@ enum {
 #define P_REXB_R    0x2000      /* ModRM.reg names a byte register */
 #define P_REXB_RM   0x4000      /* ModRM.rm names a byte register */
 #define P_SIMDF3    0x10000     /* 0xf3 prefix */
+#define P_SIMDF2    0x20000     /* 0xf2 prefix */
 
 /* Opcodes, named after the Intel manual's operand forms. */
 #define OPC_ARITH_EvIz  (0x81)
@@ -69,6 +70,18 @@ enum {
 #define OPC_SHIFT_cl    (0xd3)
 #define OPC_TESTL       (0x85)
 #define OPC_TZCNT       (0xbc | P_EXT | P_SIMDF3)
+/* SSE scalar: add P_SIMDF2 for the sd (double), P_SIMDF3 for ss forms. */
+#define OPC_SQRTS       (0x51 | P_EXT)
+#define OPC_ADDS        (0x58 | P_EXT)
+#define OPC_MULS        (0x59 | P_EXT)
+#define OPC_SUBS        (0x5c | P_EXT)
+#define OPC_DIVS        (0x5e | P_EXT)
+#define OPC_CVTSI2S     (0x2a | P_EXT)
+#define OPC_MOVD_VyEy   (0x6e | P_EXT | P_DATA16)   /* movd/movq xmm, r */
+#define OPC_MOVD_EyVy   (0x7e | P_EXT | P_DATA16)   /* movd/movq r, xmm */
+#define OPC_PXOR        (0xef | P_EXT | P_DATA16)
+#define OPC_GRP8_EvIb   (0xba | P_EXT)              /* bt/bts/btr/btc */
+#define EXT8_BTC 7
 
 /* Group 1 /digit: arithmetic. */
 enum { ARITH_ADD, ARITH_OR, ARITH_ADC, ARITH_SBB, ARITH_AND, ARITH_SUB,

@@ -260,6 +260,30 @@ static void test_bits(void **state)
                                            TCG_REG_RCX));
 }
 
+/* The SSE forms of INDEX_op_fpop (xmm registers by number). */
+static void test_sse(void **state)
+{
+    CHECK("movq xmm0, r12", tcg_out_modrm(s, OPC_MOVD_VyEy | P_REXW, 0,
+                                          TCG_REG_R12));
+    CHECK("movd xmm5, ecx", tcg_out_modrm(s, OPC_MOVD_VyEy, 5, TCG_REG_RCX));
+    CHECK("movq r11, xmm0", tcg_out_modrm(s, OPC_MOVD_EyVy | P_REXW, 0,
+                                          TCG_REG_R11));
+    CHECK("movd eax, xmm0", tcg_out_modrm(s, OPC_MOVD_EyVy, 0, TCG_REG_RAX));
+    CHECK("addsd xmm0, xmm1", tcg_out_modrm(s, OPC_ADDS | P_SIMDF2, 0, 1));
+    CHECK("subss xmm0, xmm1", tcg_out_modrm(s, OPC_SUBS | P_SIMDF3, 0, 1));
+    CHECK("mulsd xmm0, xmm1", tcg_out_modrm(s, OPC_MULS | P_SIMDF2, 0, 1));
+    CHECK("divss xmm0, xmm1", tcg_out_modrm(s, OPC_DIVS | P_SIMDF3, 0, 1));
+    CHECK("sqrtsd xmm0, xmm0", tcg_out_modrm(s, OPC_SQRTS | P_SIMDF2, 0, 0));
+    CHECK("cvtsi2sd xmm0, rbx", tcg_out_modrm(s, OPC_CVTSI2S | P_SIMDF2 |
+                                              P_REXW, 0, TCG_REG_RBX));
+    CHECK("cvtsi2ss xmm0, r9d", tcg_out_modrm(s, OPC_CVTSI2S | P_SIMDF3, 0,
+                                              TCG_REG_R9));
+    CHECK("pxor xmm0, xmm0", tcg_out_modrm(s, OPC_PXOR, 0, 0));
+    CHECK("btc r11, 0x3f", (tcg_out_modrm(s, OPC_GRP8_EvIb | P_REXW,
+                                          EXT8_BTC, TCG_REG_R11),
+                            tcg_out8(s, 63)));
+}
+
 static void test_control(void **state)
 {
     char want[128];
@@ -315,6 +339,7 @@ int main(void)
         cmocka_unit_test(test_memory),
         cmocka_unit_test(test_alu),
         cmocka_unit_test(test_bits),
+        cmocka_unit_test(test_sse),
         cmocka_unit_test(test_control),
         cmocka_unit_test(test_bounds),
     };

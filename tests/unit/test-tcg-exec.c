@@ -5,6 +5,8 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <string.h>
+#include <math.h>
 #include <sys/mman.h>
 #include <cmocka.h>
 
@@ -658,6 +660,246 @@ static void test_calls(void **state)
     assert_int_equal(cpu->r[3], 11 + 10 + 40 + 90 + 44 + 35);
 }
 
+/* ---- guest FP inline with a helper fallback (INDEX_op_fpop) ---- */
+static int fp_calls;
+static uint64_t fp_args[5];
+
+/* Stands for a guest helper: a value the fast path cannot produce. */
+static uint64_t helper_fpslow(CPUState *c, uint64_t x, uint64_t y,
+                              uint64_t z, uint64_t w)
+{
+    assert_ptr_equal(c, &cpu->parent);
+    fp_calls++;
+    fp_args[0] = x;
+    fp_args[1] = y;
+    fp_args[2] = z;
+    fp_args[3] = w;
+    return 0x5157000000000000ull ^ x ^ (y << 1) ^ (z << 2) ^ (w << 3);
+}
+static DEF_HELPER(fpslow, TCG_CALL_NO_RWG, 5, true);
+
+static uint64_t fp_bits64(double d)
+{
+    uint64_t v;
+
+    memcpy(&v, &d, 8);
+    return v;
+}
+
+static double fp_dbl(uint64_t v)
+{
+    double d;
+
+    memcpy(&d, &v, 8);
+    return d;
+}
+
+static uint32_t fp_bits32(float f)
+{
+    uint32_t v;
+
+    memcpy(&v, &f, 4);
+    return v;
+}
+
+static float fp_flt(uint32_t v)
+{
+    float f;
+
+    memcpy(&f, &v, 4);
+    return f;
+}
+
+/* Operands: normals, tiny, huge, zeros, Inf, NaN, a near-min normal. */
+static uint64_t fp_rnd64(void)
+{
+    static const uint64_t edge[] = {
+        0, 0x8000000000000000ull, 0x3ff0000000000000ull,
+        0x0010000000000000ull, 0x0010000100000000ull, 0x000fffffffffffffull,
+        0x7fefffffffffffffull, 0x7ff0000000000000ull, 0x7ff8000000000001ull,
+        0xbfe0000000000001ull, 0x3ff0000000000001ull, 0x4340000000000000ull,
+    };
+    uint64_t x = rnd();
+
+    if ((x & 3) == 0) {
+        return edge[(x >> 8) % ARRAY_SIZE(edge)];
+    }
+    /* random sign and mantissa, exponent around 1.0 */
+    return (x & 0x800fffffffffffffull) | ((0x3f0ull + (x >> 53 & 31)) << 52);
+}
+
+static uint32_t fp_rnd32(void)
+{
+    static const uint32_t edge[] = {
+        0, 0x80000000, 0x3f800000, 0x00800000, 0x00800001, 0x007fffff,
+        0x7f7fffff, 0x7f800000, 0x7fc00001, 0xbf000001, 0x3f800001,
+    };
+    uint64_t x = rnd();
+
+    if ((x & 3) == 0) {
+        return edge[(x >> 8) % ARRAY_SIZE(edge)];
+    }
+    return (uint32_t)((x & 0x807fffff) | ((0x70u + (x >> 40 & 31)) << 23));
+}
+
+/* The result check of TCGFPOpInfo, stated on the value. */
+static bool fp_keeps(int check, bool is64, uint64_t r)
+{
+    if (is64) {
+        uint64_t hi = (r >> 32) & 0x7fffffff;
+
+        return check == TCG_FPCHK_NONE ||
+               (check == TCG_FPCHK_FINITE ? hi < 0x7ff00000
+                                          : hi >= 0x00100001 &&
+                                            hi < 0x7ff00000);
+    }
+    r &= 0x7fffffff;
+    return check == TCG_FPCHK_NONE ||
+           (check == TCG_FPCHK_FINITE ? r < 0x7f800000
+                                      : r > 0x00800000 && r < 0x7f800000);
+}
+
+static void test_fpop(void **state)
+{
+    static const uint8_t ops[] = { TCG_FP_ADD, TCG_FP_SUB, TCG_FP_MUL,
+                                   TCG_FP_DIV, TCG_FP_SQRT, TCG_FP_FMA,
+                                   TCG_FP_CVT_I64, TCG_FP_CVT_I32,
+                                   TCG_FP_CVT_U32 };
+    static const uint8_t checks[] = { TCG_FPCHK_FINITE, TCG_FPCHK_FINITE,
+                                      TCG_FPCHK_NORMAL, TCG_FPCHK_NORMAL,
+                                      TCG_FPCHK_FINITE, TCG_FPCHK_NORMAL,
+                                      TCG_FPCHK_NONE, TCG_FPCHK_NONE,
+                                      TCG_FPCHK_NONE };
+    int iter, k, nfast = 0, nslow = 0;
+
+    for (iter = 0; iter < 3000; iter++) {
+        int oi = iter % ARRAY_SIZE(ops);
+        uint8_t op = ops[oi];
+        bool is64 = (iter / ARRAY_SIZE(ops)) & 1;
+        bool cvt = op >= TCG_FP_CVT_I64, box = !is64 && !cvt && (iter & 4);
+        TCGFPOpInfo fi = {
+            .op = op, .is64 = is64, .check = checks[oi], .nanbox = box,
+            .neg_a = op == TCG_FP_FMA && (iter & 8),
+            .neg_c = op == TCG_FP_FMA && (iter & 16),
+            .nb_in = op == TCG_FP_FMA ? 3 : 2, .has_imm = true,
+            .imm_first = iter & 32,
+            .set_off = offsetof(TestCPU, data[0]), .set_mask = 0x10,
+            .clr_off = offsetof(TestCPU, data[8]), .clr_mask = 0x6,
+            .helper = &helper_info_fpslow,
+        };
+        uint64_t in[3], expect, keep[6];
+        bool guard_ok, fast;
+        TCGv t, live[6];
+
+        for (k = 0; k < 3; k++) {
+            in[k] = cvt ? rnd() : is64 ? fp_rnd64() : fp_rnd32();
+            if (box) {
+                /* one unboxed operand in eight */
+                in[k] |= (rnd() & 7) ? 0xffffffff00000000ull : 0;
+            }
+            cpu->r[k] = in[k];
+        }
+        memset(cpu->data, 0, 16);
+        cpu->data[0] = (iter % 7) ? 0x10 : 0x01;
+        cpu->data[8] = (iter % 11) ? 0x01 : 0x04;
+        guard_ok = cpu->data[0] == 0x10 && cpu->data[8] == 0x01;
+        for (k = 0; box && k < 3; k++) {
+            if (k < (op == TCG_FP_FMA ? 3 : op == TCG_FP_SQRT ? 1 : 2) &&
+                (in[k] >> 32) != 0xffffffff) {
+                guard_ok = false;
+            }
+        }
+        /* the host's result, as the fast path must give it */
+        if (cvt) {
+            int64_t v = op == TCG_FP_CVT_I64 ? (int64_t)in[0]
+                      : op == TCG_FP_CVT_I32 ? (int64_t)(int32_t)in[0]
+                                             : (int64_t)(uint32_t)in[0];
+            expect = is64 ? fp_bits64((double)v) : fp_bits32((float)v);
+        } else if (is64) {
+            double a = fp_dbl(in[0]), b = fp_dbl(in[1]), c = fp_dbl(in[2]);
+
+            a = fi.neg_a ? -a : a;
+            c = fi.neg_c ? -c : c;
+            expect = fp_bits64(op == TCG_FP_ADD ? a + b :
+                               op == TCG_FP_SUB ? a - b :
+                               op == TCG_FP_MUL ? a * b :
+                               op == TCG_FP_DIV ? a / b :
+                               op == TCG_FP_SQRT ? sqrt(a) : fma(a, b, c));
+        } else {
+            float a = fp_flt((uint32_t)in[0]), b = fp_flt((uint32_t)in[1]);
+            float c = fp_flt((uint32_t)in[2]);
+
+            a = fi.neg_a ? -a : a;
+            c = fi.neg_c ? -c : c;
+            expect = fp_bits32(op == TCG_FP_ADD ? a + b :
+                               op == TCG_FP_SUB ? a - b :
+                               op == TCG_FP_MUL ? a * b :
+                               op == TCG_FP_DIV ? a / b :
+                               op == TCG_FP_SQRT ? sqrtf(a) :
+                                                   fmaf(a, b, c));
+        }
+        if (op == TCG_FP_FMA && !tcg_have_fma) {
+            continue;
+        }
+        fast = guard_ok && fp_keeps(fi.check, is64, expect);
+        if (box) {
+            expect |= 0xffffffff00000000ull;
+        }
+
+        /* values live across the op in many registers must survive */
+        tcg_func_start();
+        for (k = 0; k < 6; k++) {
+            live[k] = tcg_temp_new_i64();
+            tcg_gen_addi_i64(live[k], g64[k % 3], k * 77 + 1);
+            keep[k] = in[k % 3] + k * 77 + 1;
+        }
+        t = tcg_temp_new_i64();
+        tcg_gen_fpop(t, g64[0], g64[1], g64[2], &fi, 0x1234 + iter);
+        tcg_gen_mov_i64(g64[3], t);
+        tcg_gen_xor_i64(g64[4], live[0], live[1]);
+        for (k = 2; k < 6; k++) {
+            tcg_gen_xor_i64(g64[4], g64[4], live[k]);
+        }
+        tcg_gen_exit_tb(0);
+        fp_calls = 0;
+        run_tb();
+        assert_int_equal(cpu->r[4], keep[0] ^ keep[1] ^ keep[2] ^ keep[3] ^
+                                    keep[4] ^ keep[5]);
+        if (fast) {
+            assert_int_equal(fp_calls, 0);
+            assert_int_equal(cpu->r[3], expect);
+            nfast++;
+            continue;
+        }
+        /* the helper: env, then imm and the inputs in the described order */
+        assert_int_equal(fp_calls, 1);
+        nslow++;
+        {
+            uint64_t imm = 0x1234 + iter, w[4] = { 0, 0, 0, 0 };
+            int n = 0;
+
+            if (fi.imm_first) {
+                w[n++] = imm;
+            }
+            for (k = 0; k < fi.nb_in; k++) {
+                w[n++] = in[k];
+            }
+            if (!fi.imm_first) {
+                w[n++] = imm;
+            }
+            for (k = 0; k < n; k++) {
+                assert_int_equal(fp_args[k], w[k]);
+            }
+            assert_int_equal(cpu->r[3], 0x5157000000000000ull ^ fp_args[0] ^
+                             (fp_args[1] << 1) ^ (fp_args[2] << 2) ^
+                             (fp_args[3] << 3));
+        }
+    }
+    /* both paths ran many times */
+    assert_true(nfast > 1000);
+    assert_true(nslow > 500);
+}
+
 /* ---- guest memory through the TLB ---- */
 static uint8_t guest_page[4096] __attribute__((aligned(4096)));
 
@@ -1184,6 +1426,7 @@ int main(void)
         cmocka_unit_test(test_pressure),
         cmocka_unit_test(test_loop),
         cmocka_unit_test(test_calls),
+        cmocka_unit_test(test_fpop),
         cmocka_unit_test(test_qemu_ldst),
         cmocka_unit_test(test_qemu_ldst_miss),
         cmocka_unit_test(test_goto_tb),

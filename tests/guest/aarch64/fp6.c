@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Scalar FADD FSUB FMUL FDIV FSQRT FMADD FMSUB FNMADD FNMSUB SCVTF UCVTF
+ * (from X and W registers)
  * with FPSR.IXC (or every cumulative flag) already set before the
  * operation, as it is in most running programs: the emulator may take a
  * shortcut then, and the results and flags must not change.  Operands are
@@ -18,13 +19,19 @@ static const uint64_t dv[] = {
     0x0010000000000001ULL, 0x8020000000000000ULL, 0x3fe0000000000001ULL,
     0x0000000000000000ULL, 0x8000000000000000ULL, 0x000fffffffffffffULL,
     0x7ff0000000000000ULL, 0x7ff4000000000000ULL, 0x4340000000000001ULL,
+    /* neighbours in the band: products that round to, or land just
+       above, the smallest normal */
+    0x000fffffffffffffULL, 0x3ff0000000000001ULL, 0x0010000100000000ULL,
+    0x3fefffffffffffffULL, 0x001000ffffffffffULL, 0x3ff0000000000001ULL,
 };
 
 static const uint64_t sv[] = {
     0x3f800000, 0xbf800000, 0x3f800001, 0x40490fdb, 0xc0e00000, 0x3dcccccd,
     0x7f000000, 0x7f7fffff, 0x00800000, 0x00800001, 0x81000000, 0x3f000001,
     0x00000000, 0x80000000, 0x007fffff, 0x7f800000, 0x7fa00000, 0x4b800001,
+    0x007fffff, 0x3f800001, 0x00800100, 0x3f7fffff, 0x008000ff, 0x3f800001,
 };
+_Static_assert(NELEM(sv) == NELEM(dv), "sv and dv pair up");
 
 /* r: the register view (d or s); w: the matching GPR operand modifier */
 #define BIN(fn, insn, r, w)                                               \
@@ -105,6 +112,40 @@ static uint64_t scvtf_w_s(uint64_t a, uint64_t b, uint64_t c)
     return res;
 }
 
+/* 32-bit integers into binary64: always exact */
+static uint64_t scvtf_w_d(uint64_t a, uint64_t b, uint64_t c)
+{
+    uint64_t res;
+
+    (void)c;
+    a = (a >> (b & 31)) ^ b;
+    __asm__ volatile("scvtf d0, %w1\nfmov %0, d0" : "=r"(res) : "r"(a)
+                     : "v0");
+    return res;
+}
+
+static uint64_t ucvtf_w_d(uint64_t a, uint64_t b, uint64_t c)
+{
+    uint64_t res;
+
+    (void)c;
+    a = (a >> (b & 31)) ^ b;
+    __asm__ volatile("ucvtf d0, %w1\nfmov %0, d0" : "=r"(res) : "r"(a)
+                     : "v0");
+    return res;
+}
+
+static uint64_t ucvtf_w_s(uint64_t a, uint64_t b, uint64_t c)
+{
+    uint64_t res;
+
+    (void)c;
+    a = (a >> (b & 31)) ^ b;
+    __asm__ volatile("ucvtf s0, %w1\nfmov %0, d0" : "=r"(res) : "r"(a)
+                     : "v0");
+    return res;
+}
+
 BIN(add_d, "fadd", "d", "") BIN(sub_d, "fsub", "d", "")
 BIN(mul_d, "fmul", "d", "") BIN(div_d, "fdiv", "d", "")
 BIN(add_s, "fadd", "s", "w") BIN(sub_s, "fsub", "s", "w")
@@ -129,6 +170,9 @@ static const struct {
     { "fmul.s", mul_s, false, false }, { "fdiv.s", div_s, false, false },
     { "fsqrt.s", sqrt_s, false, false }, { "ucvtf.s", ucvtf_s, false, false },
     { "scvtf.ws", scvtf_w_s, false, false },
+    { "scvtf.wd", scvtf_w_d, true, false },
+    { "ucvtf.wd", ucvtf_w_d, true, false },
+    { "ucvtf.ws", ucvtf_w_s, false, false },
     { "fmadd.s", madd_s, false, true }, { "fnmsub.s", nmsub_s, false, true },
 };
 
