@@ -13,7 +13,7 @@ pkgs=(
     opensbi u-boot-qemu python3-pytest device-tree-compiler cpio
     e2fsprogs qemu-system-misc gdb-multiarch qemu-utils
     gcc-aarch64-linux-gnu qemu-system-arm
-    vncsnapshot libjpeg-turbo-progs xvfb x11-utils x11-apps xdotool
+    vncsnapshot libjpeg-turbo-progs xvfb x11-utils x11-apps xdotool evilwm
 )
 
 missing=()

@@ -8,6 +8,10 @@
 #include <stdlib.h>
 #include <sys/mman.h>
 
+#ifndef DIV_ROUND_UP
+#define DIV_ROUND_UP(n, d) (((n) + (d) - 1) / (d))
+#endif
+
 /* Deepest container/alias nesting we follow (also stops alias loops). */
 #define MAX_RENDER_DEPTH 32
 
@@ -15,6 +19,9 @@ static MemoryRegion system_memory_region;
 MemoryRegion *system_memory = &system_memory_region;
 AddressSpace address_space_memory;
 void (*memory_ram_write_notify)(hwaddr addr, size_t len);
+const DirtyLogEngine *memory_dirty_log_engine;
+
+static void dirty_mark(MemoryRegion *mr, hwaddr offset, uint64_t size);
 
 /* Every initialised address space, so a region change re-renders all. */
 static AddressSpace **all_as;
@@ -529,6 +536,7 @@ MemTxResult memory_region_dispatch_write(MemoryRegion *mr, hwaddr offset,
             return MEMTX_DECODE_ERROR;
         }
         stn_le(mr->ram + offset, size, val);
+        dirty_mark(mr, offset, size);
         return MEMTX_OK;
     }
     if (mr->type == MR_ROM && mr->ops && mr->ops->write) {
@@ -734,8 +742,11 @@ static MemTxResult dma_rw_rcu(AddressSpace *as, hwaddr addr, uint8_t *buf,
                 memcpy(buf + done, r->mr->ram + r->offset + off, chunk);
             } else if (r->mr->type == MR_RAM || kind == DMA_ROM_LOAD) {
                 memcpy(r->mr->ram + r->offset + off, buf + done, chunk);
-                if (r->mr->type == MR_RAM && memory_ram_write_notify) {
-                    memory_ram_write_notify(a, chunk);
+                if (r->mr->type == MR_RAM) {
+                    dirty_mark(r->mr, r->offset + off, chunk);
+                    if (memory_ram_write_notify) {
+                        memory_ram_write_notify(a, chunk);
+                    }
                 }
             } else {
                 guest_error("dma: write to ROM '%s' at 0x%" PRIx64
@@ -814,7 +825,332 @@ void *dma_map(AddressSpace *as, hwaddr addr, size_t len, bool is_write)
     if (len > r.size - off) {
         return NULL;
     }
+    if (is_write && r.mr->type == MR_RAM) {
+        /* No unmap to hook: the caller may write any of it from now on. */
+        dirty_mark(r.mr, r.offset + off, len);
+    }
     return r.mr->ram + r.offset + off;
+}
+
+MemoryRegion *memory_find_ram(AddressSpace *as, hwaddr addr, uint64_t len,
+                              hwaddr *offset)
+{
+    FlatRange r;
+    hwaddr off;
+
+    if (!len || range_wraps(addr, len) ||
+        !address_space_find(as, addr, &r) || r.mr->type != MR_RAM ||
+        !r.mr->ram) {
+        return NULL;
+    }
+    off = addr - r.start;
+    if (len > r.size - off) {
+        return NULL;
+    }
+    *offset = r.offset + off;
+    return r.mr;
+}
+
+/* ---- dirty log ---- */
+
+/*
+ * Per region, bit set = page clean: a zeroed bitmap is "all dirty", so
+ * enabling the log touches nothing, and a page nobody looks at stays
+ * dirty and costs CPU stores nothing.  'await' (consumer side, machine
+ * lock) holds pages cleaned by a snapshot while a vCPU may still have a
+ * store to them in flight that bypassed the check (DirtyLogEngine).
+ */
+typedef struct DirtyLog {
+    uint64_t npages;
+    uint64_t *clean;
+    uint64_t *await;
+    bool await_any;
+    int users;
+} DirtyLog;
+
+/* Logged regions, for host-pointer lookups; append only, never freed. */
+#define MAX_LOGGED_REGIONS 64
+static MemoryRegion *logged_regions[MAX_LOGGED_REGIONS];
+static int nr_logged_regions;
+
+static inline bool dl_test(const uint64_t *bm, uint64_t page)
+{
+    return __atomic_load_n(&bm[page / 64], __ATOMIC_ACQUIRE) &
+           (1ULL << (page % 64));
+}
+
+/* Mask of bits [lo, hi] (0..63) of one word. */
+static inline uint64_t word_mask(unsigned lo, unsigned hi)
+{
+    uint64_t m = hi == 63 ? ~0ULL : (1ULL << (hi + 1)) - 1;
+
+    return m & ~((1ULL << lo) - 1);
+}
+
+/* Clip [offset, offset + size) to the log; false if nothing is left. */
+static bool dl_pages(DirtyLog *dl, hwaddr offset, uint64_t size,
+                     uint64_t *first, uint64_t *last)
+{
+    uint64_t end;
+
+    if (!size || offset >= dl->npages * DIRTY_PAGE_SIZE) {
+        return false;
+    }
+    end = offset + size - 1;
+    if (end < offset || end >= dl->npages * DIRTY_PAGE_SIZE) {
+        end = dl->npages * DIRTY_PAGE_SIZE - 1;
+    }
+    *first = offset >> DIRTY_PAGE_BITS;
+    *last = end >> DIRTY_PAGE_BITS;
+    return true;
+}
+
+void memory_region_set_log(MemoryRegion *mr, bool log)
+{
+    DirtyLog *dl = mr->dirty_log;
+
+    if (mr->type != MR_RAM || !mr->ram) {
+        return;
+    }
+    if (!dl) {
+        if (!log) {
+            return;
+        }
+        dl = mc_malloc0(sizeof(*dl));
+        dl->npages = DIV_ROUND_UP(mr->size, DIRTY_PAGE_SIZE);
+        /* Whole words: the last one's spare bits are never looked at. */
+        dl->clean = mc_malloc0(DIV_ROUND_UP(dl->npages, 64) * 8);
+        dl->await = mc_malloc0(DIV_ROUND_UP(dl->npages, 64) * 8);
+        pthread_mutex_lock(&topology_lock);
+        if (nr_logged_regions == MAX_LOGGED_REGIONS) {
+            pthread_mutex_unlock(&topology_lock);
+            error_report("memory: too many logged regions, '%s' is not "
+                         "logged", mr->name);
+            free(dl->clean);
+            free(dl->await);
+            free(dl);
+            return;
+        }
+        /* Readers of either list see a complete log (release stores). */
+        __atomic_store_n(&mr->dirty_log, dl, __ATOMIC_RELEASE);
+        logged_regions[nr_logged_regions] = mr;
+        __atomic_store_n(&nr_logged_regions, nr_logged_regions + 1,
+                         __ATOMIC_RELEASE);
+        pthread_mutex_unlock(&topology_lock);
+    }
+    if (log) {
+        __atomic_add_fetch(&dl->users, 1, __ATOMIC_SEQ_CST);
+    } else if (dl->users > 0 &&
+               __atomic_sub_fetch(&dl->users, 1, __ATOMIC_SEQ_CST) == 0) {
+        /* Nobody looks: all dirty, so CPU stores stay on the fast path. */
+        for (uint64_t w = 0; w < DIV_ROUND_UP(dl->npages, 64); w++) {
+            __atomic_store_n(&dl->clean[w], 0, __ATOMIC_SEQ_CST);
+        }
+    }
+}
+
+bool memory_region_is_logging(MemoryRegion *mr)
+{
+    DirtyLog *dl = __atomic_load_n(&mr->dirty_log, __ATOMIC_ACQUIRE);
+
+    return dl && __atomic_load_n(&dl->users, __ATOMIC_ACQUIRE) > 0;
+}
+
+static void dirty_mark(MemoryRegion *mr, hwaddr offset, uint64_t size)
+{
+    DirtyLog *dl = __atomic_load_n(&mr->dirty_log, __ATOMIC_ACQUIRE);
+    uint64_t first, last;
+
+    if (!dl || !dl_pages(dl, offset, size, &first, &last)) {
+        return;
+    }
+    for (uint64_t w = first / 64; w <= last / 64; w++) {
+        unsigned lo = w == first / 64 ? first % 64 : 0;
+        unsigned hi = w == last / 64 ? last % 64 : 63;
+        uint64_t m = word_mask(lo, hi);
+
+        /* Only a clean page needs the (cache line bouncing) atomic. */
+        if (__atomic_load_n(&dl->clean[w], __ATOMIC_RELAXED) & m) {
+            __atomic_and_fetch(&dl->clean[w], ~m, __ATOMIC_SEQ_CST);
+        }
+    }
+}
+
+void memory_region_set_dirty(MemoryRegion *mr, hwaddr offset, uint64_t size)
+{
+    dirty_mark(mr, offset, size);
+}
+
+bool memory_region_get_dirty(MemoryRegion *mr, hwaddr offset, uint64_t size)
+{
+    DirtyLog *dl = __atomic_load_n(&mr->dirty_log, __ATOMIC_ACQUIRE);
+    uint64_t first, last;
+
+    if (!dl || !dl_pages(dl, offset, size, &first, &last)) {
+        return true;
+    }
+    for (uint64_t p = first; p <= last; p++) {
+        if (!dl_test(dl->clean, p)) {
+            return true;
+        }
+    }
+    return false;
+}
+
+bool memory_region_page_clean(MemoryRegion *mr, hwaddr offset)
+{
+    DirtyLog *dl = __atomic_load_n(&mr->dirty_log, __ATOMIC_ACQUIRE);
+    uint64_t page = offset >> DIRTY_PAGE_BITS;
+
+    return dl && page < dl->npages &&
+           __atomic_load_n(&dl->users, __ATOMIC_ACQUIRE) > 0 &&
+           dl_test(dl->clean, page);
+}
+
+static MemoryRegion *logged_region_of(const void *host)
+{
+    int n = __atomic_load_n(&nr_logged_regions, __ATOMIC_ACQUIRE);
+
+    for (int i = 0; i < n; i++) {
+        MemoryRegion *mr = logged_regions[i];
+        uintptr_t base = (uintptr_t)mr->ram;
+
+        if ((uintptr_t)host >= base && (uintptr_t)host - base < mr->size) {
+            return mr;
+        }
+    }
+    return NULL;
+}
+
+void memory_ram_set_dirty_host(const void *host, size_t len)
+{
+    MemoryRegion *mr = logged_region_of(host);
+
+    if (mr) {
+        dirty_mark(mr, (uintptr_t)host - (uintptr_t)mr->ram, len);
+    }
+}
+
+bool memory_ram_host_page_clean(const void *host)
+{
+    MemoryRegion *mr = logged_region_of(host);
+
+    return mr && memory_region_page_clean(mr,
+                                          (uintptr_t)host - (uintptr_t)mr->ram);
+}
+
+DirtySnapshot *memory_region_snapshot_and_clear_dirty(MemoryRegion *mr,
+                                                      hwaddr offset,
+                                                      uint64_t size)
+{
+    DirtyLog *dl = __atomic_load_n(&mr->dirty_log, __ATOMIC_ACQUIRE);
+    const DirtyLogEngine *eng = memory_dirty_log_engine;
+    DirtySnapshot *snap = mc_malloc0(sizeof(*snap));
+    uint64_t first, last, w0, nw, cfirst = UINT64_MAX, clast = 0;
+    uint64_t *cleaned;
+    bool ready;
+
+    if (!dl || !__atomic_load_n(&dl->users, __ATOMIC_ACQUIRE) ||
+        !dl_pages(dl, offset, size, &first, &last)) {
+        /* Not logged (or an empty range): everything counts as dirty. */
+        snap->start = 1;
+        snap->end = 0;
+        snap->any = true;
+        return snap;
+    }
+    w0 = first / 64;
+    nw = last / 64 - w0 + 1;
+    snap->start = first * DIRTY_PAGE_SIZE;
+    snap->end = (last + 1) * DIRTY_PAGE_SIZE;
+    snap->base_page = w0 * 64;
+    snap->bits = mc_malloc0(nw * 8);
+    cleaned = mc_malloc0(nw * 8);
+    /*
+     * Without an engine no CPU store can bypass the log.  With one:
+     * stores in flight when pages were cleaned have landed by now?
+     */
+    if (!eng || !eng->sync_start || !eng->sync_done) {
+        eng = NULL;
+    }
+    ready = dl->await_any && eng && eng->sync_done();
+    for (uint64_t i = 0; i < nw; i++) {
+        uint64_t w = w0 + i;
+        unsigned lo = w == first / 64 ? first % 64 : 0;
+        unsigned hi = w == last / 64 ? last % 64 : 63;
+        uint64_t m = word_mask(lo, hi);
+
+        /* Bits only go from clean to dirty behind our back. */
+        if ((__atomic_load_n(&dl->clean[w], __ATOMIC_ACQUIRE) & m) != m) {
+            cleaned[i] = ~__atomic_fetch_or(&dl->clean[w], m,
+                                            __ATOMIC_SEQ_CST) & m;
+        }
+        snap->bits[i] = cleaned[i];
+        if (ready) {
+            snap->bits[i] |= dl->await[w] & m;
+            dl->await[w] &= ~m;
+        }
+        if (cleaned[i]) {
+            cfirst = MIN(cfirst, w * 64 + __builtin_ctzll(cleaned[i]));
+            clast = MAX(clast, w * 64 + 63 - __builtin_clzll(cleaned[i]));
+        }
+        snap->any |= snap->bits[i] != 0;
+    }
+    if (ready) {
+        dl->await_any = false;
+        for (uint64_t w = 0; w < DIV_ROUND_UP(dl->npages, 64); w++) {
+            if (dl->await[w]) {
+                dl->await_any = true;   /* another consumer's range */
+                break;
+            }
+        }
+    }
+    if (cfirst != UINT64_MAX && eng) {
+        if (eng->protect) {
+            eng->protect(mr->ram + cfirst * DIRTY_PAGE_SIZE,
+                         (clast - cfirst + 1) * DIRTY_PAGE_SIZE);
+        }
+        /* Someone may still store there unlogged: look once more later. */
+        if (eng->sync_start()) {
+            for (uint64_t i = 0; i < nw; i++) {
+                dl->await[w0 + i] |= cleaned[i];
+            }
+            dl->await_any = true;
+        }
+    }
+    free(cleaned);
+    return snap;
+}
+
+bool memory_region_snapshot_get_dirty(const DirtySnapshot *snap,
+                                      hwaddr offset, uint64_t size)
+{
+    uint64_t end;
+
+    if (!snap->bits) {
+        return snap->any;
+    }
+    if (!size || !snap->any) {
+        return false;
+    }
+    end = offset + size - 1;
+    if (offset < snap->start || end < offset || end >= snap->end) {
+        return true;        /* not covered: do not hide anything */
+    }
+    for (uint64_t p = (offset >> DIRTY_PAGE_BITS) - snap->base_page;
+         p <= (end >> DIRTY_PAGE_BITS) - snap->base_page; p++) {
+        if (snap->bits[p / 64] & (1ULL << (p % 64))) {
+            return true;
+        }
+    }
+    return false;
+}
+
+void memory_region_snapshot_free(DirtySnapshot *snap)
+{
+    if (snap) {
+        free(snap->bits);
+        free(snap);
+    }
 }
 
 /* True if every byte of [addr, addr+len) is RAM or ROM. */

@@ -4,12 +4,14 @@
  * window (the image scaled to fit, aspect kept), uploads only the
  * rectangles the console reports changed, and turns key, mouse and close
  * events into input-layer calls.  Hot keys as QEMU's: Ctrl-Alt-1/2/3...
- * pick a console, Ctrl-Alt-F full screen, Ctrl-Alt-G grabs the mouse
- * (relative mice only).  Closing the window presses the power button; a
- * second close quits.  It is a display change listener, so it is driven
- * by the display refresh timer (30 ms) on the main-loop thread (SDL
- * wants its events pumped on the thread that created the window), and it
- * presents a frame only when something changed.
+ * pick a console, Ctrl-Alt-F full screen (which grabs), Ctrl-Alt-G grabs
+ * keyboard and mouse; with a relative mouse a click in the window grabs
+ * too and the mouse reaches the guest only while grabbed.  Closing the
+ * window presses the power button; a second close quits.  It is a
+ * display change listener, so it is driven by the display refresh timer
+ * (30 ms) on the main-loop thread (SDL wants its events pumped on the
+ * thread that created the window), and it presents a frame only when
+ * something changed.
  */
 #include "machina/ui.h"
 #include "machina/log.h"
@@ -30,7 +32,10 @@ static struct {
     bool present;               /* texture changed since last frame */
     unsigned buttons;           /* input_pointer_event mask held now */
     bool grabbed;
+    bool relative;              /* grabbed with a relative mouse */
     bool full_screen;
+    bool saved_grab;            /* grab state before full screen */
+    bool resize_later;          /* surface size changed in full screen */
     int closes;                 /* window close requests so far */
     int hotkey_scancode;        /* its release is not forwarded; -1 */
     SDL_Cursor *cursor;         /* the guest's (virtio-gpu) cursor */
@@ -91,6 +96,8 @@ static void sdl_upload(void)
         SDL_RenderSetLogicalSize(sdl.ren, s->width, s->height);
         if (!sdl.full_screen) {
             SDL_SetWindowSize(sdl.win, s->width, s->height);
+        } else {
+            sdl.resize_later = true;
         }
         sdl.dx1 = sdl.dy1 = 0;
         sdl.dx2 = s->width;
@@ -115,16 +122,54 @@ static unsigned sdl_buttons(uint32_t state)
            (state & SDL_BUTTON_RMASK ? 4 : 0);
 }
 
-/* Relative pointer only: with a tablet the guest follows the host. */
+/* A guest mouse that only takes relative motion (no tablet). */
+static bool sdl_relative_mouse(void)
+{
+    return !input_has_handler(INPUT_EVENT_MASK_ABS);
+}
+
+/*
+ * As QEMU: a grab takes keyboard (SDL_HINT_GRAB_KEYBOARD) and pointer;
+ * with a relative mouse the host cursor is hidden and motion becomes REL
+ * events, with a tablet the guest keeps following the host pointer.  A
+ * text console is never grabbed.
+ */
 static void sdl_set_grab(bool on)
 {
-    if (on && input_has_handler(INPUT_EVENT_MASK_ABS)) {
+    if (on && console_is_text(console_current())) {
         on = false;
     }
     sdl.grabbed = on;
-    SDL_SetRelativeMouseMode(on ? SDL_TRUE : SDL_FALSE);
+    sdl.relative = on && sdl_relative_mouse();
+    SDL_SetRelativeMouseMode(sdl.relative ? SDL_TRUE : SDL_FALSE);
     SDL_SetWindowGrab(sdl.win, on ? SDL_TRUE : SDL_FALSE);
     SDL_SetWindowTitle(sdl.win, on ? SDL_TITLE_GRAB : SDL_TITLE);
+}
+
+/* Full screen grabs; leaving it restores the grab state from before. */
+static void sdl_set_full_screen(bool on)
+{
+    if (on == sdl.full_screen) {
+        return;
+    }
+    sdl.full_screen = on;
+    if (on) {
+        sdl.saved_grab = sdl.grabbed;
+        SDL_SetWindowFullscreen(sdl.win, SDL_WINDOW_FULLSCREEN_DESKTOP);
+        sdl_set_grab(true);
+    } else {
+        if (!sdl.saved_grab) {
+            sdl_set_grab(false);
+        }
+        SDL_SetWindowFullscreen(sdl.win, 0);
+        /* The guest changed mode meanwhile: fit the window to it. */
+        if (sdl.resize_later && sdl.surface) {
+            SDL_SetWindowSize(sdl.win, sdl.surface->width,
+                              sdl.surface->height);
+        }
+    }
+    sdl.resize_later = false;
+    sdl.present = true;
 }
 
 /*
@@ -155,10 +200,7 @@ static bool sdl_hotkey(const SDL_KeyboardEvent *k)
             }
         }
     } else if (sc == SDL_SCANCODE_F) {
-        sdl.full_screen = !sdl.full_screen;
-        SDL_SetWindowFullscreen(sdl.win, sdl.full_screen ?
-                                SDL_WINDOW_FULLSCREEN_DESKTOP : 0);
-        sdl.present = true;
+        sdl_set_full_screen(!sdl.full_screen);
     } else if (sc == SDL_SCANCODE_G) {
         sdl_set_grab(!sdl.grabbed);
     } else {
@@ -207,10 +249,14 @@ static void sdl_handle_event(const SDL_Event *ev)
         if (console_is_text(console_current())) {
             break;
         }
-        if (sdl.grabbed) {
+        if (sdl.relative) {
             input_send_move(INPUT_EVENT_REL, INPUT_AXIS_X, ev->motion.xrel);
             input_send_move(INPUT_EVENT_REL, INPUT_AXIS_Y, ev->motion.yrel);
             input_event_sync();
+            break;
+        }
+        /* A relative mouse follows the host only while grabbed. */
+        if (!sdl.grabbed && sdl_relative_mouse()) {
             break;
         }
         input_pointer_event(ev->motion.x, ev->motion.y, sdl.buttons);
@@ -231,14 +277,45 @@ static void sdl_handle_event(const SDL_Event *ev)
         if (console_is_text(console_current())) {
             break;
         }
+        /* QEMU's habit: releasing a click in the window grabs. */
+        if (!sdl.grabbed && sdl_relative_mouse()) {
+            if (ev->type == SDL_MOUSEBUTTONUP &&
+                ev->button.button == SDL_BUTTON_LEFT) {
+                sdl_set_grab(true);
+            }
+            sdl.buttons = 0;
+            break;
+        }
+        if (sdl.relative) {
+            /* The position means nothing in relative mode. */
+            if (bit) {
+                input_send_btn(bit == 1 ? INPUT_BUTTON_LEFT :
+                               bit == 2 ? INPUT_BUTTON_MIDDLE :
+                               INPUT_BUTTON_RIGHT,
+                               ev->type == SDL_MOUSEBUTTONDOWN);
+                input_event_sync();
+            }
+            break;
+        }
         input_pointer_event(ev->button.x, ev->button.y, sdl.buttons);
         break;
     }
     case SDL_MOUSEWHEEL:
         /* A wheel notch is a press and release, as in VNC's mask. */
-        if (ev->wheel.y && !console_is_text(console_current())) {
+        if (ev->wheel.y && !console_is_text(console_current()) &&
+            (sdl.grabbed || !sdl_relative_mouse())) {
             unsigned w = ev->wheel.y > 0 ? 8 : 16;
 
+            if (sdl.relative) {
+                InputButton b = ev->wheel.y > 0 ? INPUT_BUTTON_WHEEL_UP :
+                                INPUT_BUTTON_WHEEL_DOWN;
+
+                input_send_btn(b, true);
+                input_event_sync();
+                input_send_btn(b, false);
+                input_event_sync();
+                break;
+            }
             SDL_GetMouseState(&x, &y);
             input_pointer_event(x, y, sdl.buttons | w);
             input_pointer_event(x, y, sdl.buttons);
@@ -292,9 +369,13 @@ static void sdl_refresh(DisplayChangeListener *dcl)
     while (SDL_PollEvent(&ev)) {
         sdl_handle_event(&ev);
     }
+    /* A text console picked elsewhere (a VNC viewer's hot key). */
+    if (sdl.grabbed && console_is_text(console_current())) {
+        sdl_set_grab(false);
+    }
     sdl_update_cursor();
     c = console_cursor();
-    if (c && c->defined && !sdl.grabbed) {
+    if (c && c->defined && !sdl.relative) {
         SDL_ShowCursor(c->visible ? SDL_ENABLE : SDL_DISABLE);
     }
     sdl_upload();
@@ -317,6 +398,8 @@ int sdl_display_init(void)
 {
     /* SIGINT/SIGTERM keep their meaning; a close is not a signal. */
     SDL_SetHint(SDL_HINT_NO_SIGNAL_HANDLERS, "1");
+    /* A grab takes the keyboard too, so host shortcuts reach the guest. */
+    SDL_SetHint(SDL_HINT_GRAB_KEYBOARD, "1");
     if (SDL_Init(SDL_INIT_VIDEO) < 0) {
         error_report("-display sdl: could not open the display: %s",
                      SDL_GetError());

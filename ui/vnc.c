@@ -4,10 +4,11 @@
  * security type None; SetPixelFormat (true colour, 8/16/32 bpp),
  * SetEncodings (Raw, zlib, DesktopSize), incremental FramebufferUpdate
  * from a per-client dirty tile map, Key and Pointer events handed to the
- * input layer.  A client is untrusted: a malformed message closes its
- * connection and nothing else.  Sockets are non-blocking and output is
- * buffered; a client that does not read gets no new updates until its
- * buffer drains.
+ * input layer; Ctrl-Alt-1..9 picks the console shown, as in QEMU.  A
+ * client is untrusted: a malformed message closes its connection and
+ * nothing else.  Sockets are non-blocking and output is buffered; a
+ * client that does not read gets no new updates until its buffer
+ * drains.
  */
 #include "machina/ui.h"
 #include "machina/log.h"
@@ -74,6 +75,8 @@ struct VncClient {
     bool cursor_enc;            /* Cursor pseudo-encoding offered */
     uint32_t cursor_sent;       /* gen * 2 + visible last sent, 0 none */
     bool update_requested;
+    bool ctrl_l, alt_l;         /* held, for the console hot keys */
+    uint32_t hotkey;            /* keysym whose release is swallowed */
     bool resize_pending;
     int width, height;          /* the client's framebuffer size */
     uint8_t *dirty;             /* tiles_w * tiles_h flags */
@@ -620,6 +623,42 @@ static size_t vnc_msg_update_request(VncClient *c, const uint8_t *p,
     return 10;
 }
 
+/* X11 keysyms (X11/keysymdef.h) */
+#define XK_CONTROL_L        0xffe3
+#define XK_ALT_L            0xffe9
+
+/*
+ * Left Ctrl + left Alt + 1..9 shows console 1..9, as QEMU's VNC server
+ * (a missing console: the keys are swallowed all the same).  Whoever
+ * had the keyboard (guest or text console) is told Ctrl and Alt went up
+ * first, so they do not stay held there; the digit's release is dropped.
+ */
+static void vnc_key_event(VncClient *c, uint32_t keysym, bool down)
+{
+    if (keysym == XK_CONTROL_L) {
+        c->ctrl_l = down;
+    } else if (keysym == XK_ALT_L) {
+        c->alt_l = down;
+    }
+    if (down && c->ctrl_l && c->alt_l && keysym >= '1' && keysym <= '9') {
+        int index = keysym - '1';
+
+        if (console_by_index(index) &&
+            console_by_index(index) != console_current()) {
+            input_keysym_event(XK_CONTROL_L, false);
+            input_keysym_event(XK_ALT_L, false);
+            console_select(index);
+        }
+        c->hotkey = keysym;
+        return;
+    }
+    if (!down && keysym == c->hotkey) {
+        c->hotkey = 0;
+        return;
+    }
+    input_keysym_event(keysym, down);
+}
+
 /* One normal-phase message; returns bytes used, 0: incomplete. */
 static size_t vnc_message(VncClient *c, const uint8_t *p, size_t len)
 {
@@ -654,7 +693,7 @@ static size_t vnc_message(VncClient *c, const uint8_t *p, size_t len)
         if (len < 8) {
             return 0;
         }
-        input_keysym_event(rd32(p + 4), p[1] != 0);
+        vnc_key_event(c, rd32(p + 4), p[1] != 0);
         return 8;
     case C_POINTER_EVENT:
         if (len < 6) {

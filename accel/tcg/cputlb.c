@@ -139,7 +139,7 @@ void tlb_flush(CPUState *cpu)
         pthread_mutex_lock(&acs->flush_lock);
         acs->nr_flush_pages = 0;
         acs->flush_full = false;
-        acs->tlb_flush_pending = 0;
+        __atomic_store_n(&acs->tlb_flush_pending, 0, __ATOMIC_SEQ_CST);
         pthread_mutex_unlock(&acs->flush_lock);
         tlb_flush_local(cpu);
     } else {
@@ -156,7 +156,7 @@ void tlb_flush_if_pending(CPUState *cpu)
     int n;
     bool full;
 
-    if (!acs->tlb_flush_pending) {
+    if (!__atomic_load_n(&acs->tlb_flush_pending, __ATOMIC_ACQUIRE)) {
         return;
     }
     /* tlb_flushing covers the flush for tlb_flush_wait(). */
@@ -395,6 +395,8 @@ void tlb_set_page(CPUState *cpu, vaddr va, hwaddr pa, int prot,
     uint64_t flags = 0, wflags;
     uintptr_t addend = 0;
     bool is_ram = false, is_rom = false;
+    MemoryRegion *ram_mr = NULL;
+    hwaddr ram_off = 0;
     unsigned idx;
 
     if (mmu_idx < 0 || mmu_idx >= NB_MMU_MODES) {
@@ -436,6 +438,8 @@ void tlb_set_page(CPUState *cpu, vaddr va, hwaddr pa, int prot,
         addend = (uintptr_t)host - (uintptr_t)va;
         is_ram = fr.mr->type == MR_RAM;
         is_rom = !is_ram;
+        ram_mr = fr.mr;
+        ram_off = fr.offset + (pa - fr.start);
     } else {
         /* MMIO, unmapped, or a RAM piece smaller than a page. */
         flags |= TLB_MMIO;
@@ -462,19 +466,25 @@ void tlb_set_page(CPUState *cpu, vaddr va, hwaddr pa, int prot,
     e = &cpu->tlb.table[mmu_idx][idx];
     full = &cpu->tlb.full[mmu_idx][idx];
     e->addr_read = (prot & PAGE_READ) ? (va | flags) : (uint64_t)-1;
-    e->addr_write = (prot & PAGE_WRITE) ? (va | wflags) : (uint64_t)-1;
+    /* tlb_protect_code() reads these two from other vCPU threads. */
+    __atomic_store_n(&e->addr_write,
+                     (prot & PAGE_WRITE) ? (va | wflags) : (uint64_t)-1,
+                     __ATOMIC_RELAXED);
     e->addr_code = (prot & PAGE_EXEC) ? (va | flags) : (uint64_t)-1;
     e->addend = addend;
-    full->phys = pa;
+    __atomic_store_n(&full->phys, pa, __ATOMIC_RELAXED);
     full->prot = prot;
     /*
      * Checked after the entry is written, against page_mark_code() on
      * another vCPU, which creates the page's descriptor and then scans
      * every TLB (tlb_protect_code): with seq_cst on both sides one of
-     * them sees the other, so the entry never misses TLB_NOTDIRTY.
+     * them sees the other, so the entry never misses TLB_NOTDIRTY.  The
+     * same holds against a display cleaning the page's dirty-log bit and
+     * then scanning the TLBs (tlb_dirty_protect).
      */
     __atomic_thread_fence(__ATOMIC_SEQ_CST);
-    if (is_ram && (prot & PAGE_WRITE) && page_has_code(pa)) {
+    if (is_ram && (prot & PAGE_WRITE) &&
+        (memory_region_page_clean(ram_mr, ram_off) || page_has_code(pa))) {
         __atomic_or_fetch(&e->addr_write, (uint64_t)TLB_NOTDIRTY,
                           __ATOMIC_SEQ_CST);
     }
@@ -491,8 +501,10 @@ void tlb_protect_code(hwaddr phys_page)
             for (i = 0; i < CPU_TLB_SIZE; i++) {
                 CPUTLBEntry *e = &cpu->tlb.table[m][i];
                 /* Other vCPUs may be using the entry: one atomic or. */
-                if (!(e->addr_write & (TLB_INVALID_MASK | TLB_MMIO)) &&
-                    cpu->tlb.full[m][i].phys == phys_page) {
+                if (!(__atomic_load_n(&e->addr_write, __ATOMIC_RELAXED) &
+                      (TLB_INVALID_MASK | TLB_MMIO)) &&
+                    __atomic_load_n(&cpu->tlb.full[m][i].phys,
+                                    __ATOMIC_RELAXED) == phys_page) {
                     __atomic_or_fetch(&e->addr_write,
                                       (uint64_t)TLB_NOTDIRTY,
                                       __ATOMIC_SEQ_CST);
@@ -666,6 +678,7 @@ static void io_write(CPUState *cpu, hwaddr phys, vaddr addr, uint64_t val,
         }
         tb_invalidate_phys_range(phys, phys + size);
         stn_le(mr->ram + off, size, val);
+        memory_region_set_dirty(mr, off, size);
         return;
     case MR_MMIO:
         break;
@@ -687,23 +700,146 @@ static void io_write(CPUState *cpu, hwaddr phys, vaddr addr, uint64_t val,
     }
 }
 
-/* A store hit a page holding translated code: drop those TBs first. */
-static void notdirty_write(CPUState *cpu, CPUTLBEntry *e, int mmu_idx,
-                           vaddr addr, int size)
+/*
+ * TLB_NOTDIRTY: the page holds translated code, or its dirty-log bit is
+ * clean (a display converted it).  Before the store: drop the TBs.
+ */
+static void notdirty_write(CPUState *cpu, int mmu_idx, vaddr addr, int size)
 {
     hwaddr phys = tlb_phys(cpu, mmu_idx, addr);
 
     tb_invalidate_phys_range(phys, phys + size);
-    if (!page_has_code(phys & TARGET_PAGE_MASK)) {
-        /* No code left: later stores to this page take the fast path. */
+}
+
+/* Still a reason to keep the page's stores on the slow path? */
+static bool notdirty_needed(hwaddr phys_page, const void *host_page)
+{
+    return page_has_code(phys_page) || memory_ram_host_page_clean(host_page);
+}
+
+/*
+ * After the store (so a display that cleans the bit after we set it
+ * reads the new data): log it, then re-arm the fast path if nothing
+ * needs the slow one.  A display cleaning the bit meanwhile ORs the flag
+ * back itself (tlb_dirty_protect) or we see the clean bit on the check
+ * after clearing the flag: seq_cst on both sides.
+ */
+static void notdirty_done(CPUState *cpu, CPUTLBEntry *e, int mmu_idx,
+                          vaddr addr, int size)
+{
+    hwaddr page = tlb_phys(cpu, mmu_idx, addr) & TARGET_PAGE_MASK;
+    void *host = (void *)(uintptr_t)(addr + e->addend);
+    void *host_page = (void *)((uintptr_t)host & TARGET_PAGE_MASK);
+
+    memory_ram_set_dirty_host(host, (size_t)size);
+    if (!notdirty_needed(page, host_page)) {
         __atomic_and_fetch(&e->addr_write, ~(uint64_t)TLB_NOTDIRTY,
                            __ATOMIC_SEQ_CST);
-        /* Another vCPU may have translated code there meanwhile. */
-        if (page_has_code(phys & TARGET_PAGE_MASK)) {
+        /* Code translated or a page cleaned by another thread meanwhile. */
+        if (notdirty_needed(page, host_page)) {
             __atomic_or_fetch(&e->addr_write, (uint64_t)TLB_NOTDIRTY,
                               __ATOMIC_SEQ_CST);
         }
     }
+}
+
+/* ---- dirty log engine (system/memory.c DirtyLogEngine) ---- */
+
+/*
+ * A display cleaned the pages of [host, host + len): every writable RAM
+ * entry of every vCPU that writes there gets TLB_NOTDIRTY (one atomic
+ * or; the owner may be using the entry).  The key is the host address
+ * (page + addend), so aliases and BAR moves need no reverse map.
+ */
+static void tlb_dirty_protect(uint8_t *host, uint64_t len)
+{
+    uintptr_t lo = (uintptr_t)host, hi = lo + len;
+    CPUState *cpu;
+
+    CPU_FOREACH(cpu) {
+        for (int m = 0; m < NB_MMU_MODES; m++) {
+            for (int i = 0; i < CPU_TLB_SIZE; i++) {
+                CPUTLBEntry *e = &cpu->tlb.table[m][i];
+                uint64_t w = __atomic_load_n(&e->addr_write,
+                                             __ATOMIC_SEQ_CST);
+                uintptr_t hp;
+
+                if (w & (TLB_INVALID_MASK | TLB_MMIO | TLB_NOTDIRTY)) {
+                    continue;
+                }
+                hp = (uintptr_t)(w & TARGET_PAGE_MASK) + e->addend;
+                if (hp >= lo && hp < hi) {
+                    __atomic_or_fetch(&e->addr_write,
+                                      (uint64_t)TLB_NOTDIRTY,
+                                      __ATOMIC_SEQ_CST);
+                }
+            }
+        }
+    }
+}
+
+/*
+ * A store whose inline TLB check passed before tlb_dirty_protect may
+ * land later (the vCPU thread descheduled between check and store).
+ * Ask each vCPU for an empty "flush" (tlb_flush_if_pending at its next
+ * TB boundary, where no such store is pending); no waiting here: the
+ * display's next refresh asks whether all have passed.
+ */
+static bool tlb_dirty_sync_start(void)
+{
+    bool asked = false;
+    CPUState *cpu;
+
+    CPU_FOREACH(cpu) {
+        AccelCPUState *acs = accel_cpu_state(cpu);
+
+        if (accel_on_cpu_thread(cpu)) {
+            continue;   /* we are its thread, between TBs */
+        }
+        pthread_mutex_lock(&acs->flush_lock);
+        __atomic_store_n(&acs->tlb_flush_pending, 1, __ATOMIC_SEQ_CST);
+        pthread_mutex_unlock(&acs->flush_lock);
+        cpu_exit(cpu);
+        asked = true;
+    }
+    return asked;
+}
+
+static bool tlb_dirty_sync_done(void)
+{
+    bool all = true, any = false, asked = false;
+    CPUState *cpu;
+
+    CPU_FOREACH(cpu) {
+        AccelCPUState *acs = accel_cpu_state(cpu);
+        bool done;
+
+        if (accel_on_cpu_thread(cpu)) {
+            continue;
+        }
+        asked = true;
+        done = !__atomic_load_n(&acs->tlb_flush_pending, __ATOMIC_SEQ_CST) &&
+               !__atomic_load_n(&acs->tlb_flushing, __ATOMIC_SEQ_CST);
+        /* MTTCG: outside cpu_exec, its stores are done (cpus.c). */
+        if (tcg_mttcg && !__atomic_load_n(&acs->running, __ATOMIC_SEQ_CST)) {
+            done = true;
+        }
+        all &= done;
+        any |= done;
+    }
+    /* Round robin: one thread runs them all; any boundary will do. */
+    return !asked || (tcg_mttcg ? all : any);
+}
+
+static const DirtyLogEngine tlb_dirty_engine = {
+    .protect = tlb_dirty_protect,
+    .sync_start = tlb_dirty_sync_start,
+    .sync_done = tlb_dirty_sync_done,
+};
+
+static void __attribute__((constructor)) tlb_dirty_engine_init(void)
+{
+    memory_dirty_log_engine = &tlb_dirty_engine;
 }
 
 /* ---- slow paths ---- */
@@ -752,9 +888,12 @@ static void st_page(CPUState *cpu, vaddr addr, uint64_t val, int size,
         return;
     }
     if (tag & TLB_NOTDIRTY) {
-        notdirty_write(cpu, e, mmu_idx, addr, size);
+        notdirty_write(cpu, mmu_idx, addr, size);
     }
     stn_le((void *)(uintptr_t)(addr + e->addend), size, val);
+    if (tag & TLB_NOTDIRTY) {
+        notdirty_done(cpu, e, mmu_idx, addr, size);
+    }
 }
 
 static inline bool crosses_page(vaddr addr, int size)
@@ -892,7 +1031,12 @@ void *probe_access(CPUState *cpu, vaddr addr, int size,
         return NULL;
     }
     if (access_type == MMU_DATA_STORE && (tag & TLB_NOTDIRTY)) {
-        notdirty_write(cpu, e, mmu_idx, addr, size);
+        /*
+         * The caller writes after we return: logged before the write,
+         * which the display's sync (tlb_dirty_sync_done) covers.
+         */
+        notdirty_write(cpu, mmu_idx, addr, size);
+        notdirty_done(cpu, e, mmu_idx, addr, size);
     }
     return (void *)(uintptr_t)(addr + e->addend);
 }

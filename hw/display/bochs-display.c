@@ -6,8 +6,8 @@
  * VGA), 0x500 the Bochs VBE "dispi" registers (16 bit, index * 2) and
  * 0x600 the QEMU extended registers (region size, framebuffer endianness).
  *
- * The memory API has no dirty log yet, so the refresh compares each
- * framebuffer row with a shadow copy and converts only rows that changed.
+ * The framebuffer is a dirty-logged RAM region: a refresh converts only
+ * the rows on pages written since the previous one, straight from vram.
  * Formats: 32 bpp (x8r8g8b8) and 16 bpp (r5g6b5); other depths show black.
  */
 #include "machina/pci.h"
@@ -21,6 +21,12 @@
 #define BOCHS_DEVICE_ID         0x1111
 #define PCI_CLASS_DISPLAY_OTHER 0x0380
 
+typedef struct BochsMode {
+    int width, height;
+    FbFormat format;
+    size_t offset, stride;
+} BochsMode;
+
 typedef struct BochsDisplay {
     PCIDevice pci;              /* must be first */
     char *addr;                 /* property: slot[.fn] */
@@ -28,9 +34,8 @@ typedef struct BochsDisplay {
     MemoryRegion vram, mmio;
     VbeState vbe;               /* dispi + QEMU extension registers */
     Console *con;
-    uint8_t *shadow;            /* last converted framebuffer rows */
-    size_t shadow_size;
     bool invalid;               /* redraw everything next time */
+    BochsMode shown;            /* mode of the last refresh */
 } BochsDisplay;
 
 /* ---- registers (hw/display/vbe.c) ---- */
@@ -76,11 +81,7 @@ static const MemoryRegionOps bochs_mmio_ops = {
 
 /* ---- refresh ---- */
 
-typedef struct BochsMode {
-    int width, height;
-    FbFormat format;
-    size_t offset, stride;
-} BochsMode;
+
 
 /* The mode the registers describe, if it is shown and fits in vram. */
 static bool bochs_get_mode(BochsDisplay *s, BochsMode *m)
@@ -131,6 +132,7 @@ static void bochs_gfx_update(void *opaque)
     BochsDisplay *s = opaque;
     DisplaySurface *surf = console_surface(s->con);
     BochsMode m;
+    DirtySnapshot *snap;
     size_t row_bytes;
     int first = -1, last = -1;
 
@@ -143,28 +145,36 @@ static void bochs_gfx_update(void *opaque)
         console_switch_surface(s->con, surf);
         s->invalid = true;
     }
-    row_bytes = (size_t)m.width * fb_format_bytes(m.format);
-    if (s->shadow_size != row_bytes * m.height) {
-        free(s->shadow);
-        s->shadow_size = row_bytes * m.height;
-        s->shadow = mc_malloc0(s->shadow_size);
+    /* Other rows shown (a pan, a flip): the log only knows about writes */
+    if (m.offset != s->shown.offset || m.stride != s->shown.stride ||
+        m.format != s->shown.format || m.width != s->shown.width ||
+        m.height != s->shown.height) {
+        s->shown = m;
         s->invalid = true;
     }
+    row_bytes = (size_t)m.width * fb_format_bytes(m.format);
+    /* Taken (and cleared) before converting: later writes count next time */
+    snap = memory_region_snapshot_and_clear_dirty(
+        &s->vram, m.offset, m.stride * (m.height - 1) + row_bytes);
+    if (!snap->any && !s->invalid) {
+        memory_region_snapshot_free(snap);
+        return;                 /* idle guest: no work */
+    }
     for (int y = 0; y < m.height; y++) {
-        const uint8_t *src = s->vram.ram + m.offset + y * m.stride;
-        uint8_t *old = s->shadow + y * row_bytes;
+        size_t off = m.offset + y * m.stride;
 
-        if (!s->invalid && !memcmp(src, old, row_bytes)) {
+        if (!s->invalid &&
+            !memory_region_snapshot_get_dirty(snap, off, row_bytes)) {
             continue;
         }
-        memcpy(old, src, row_bytes);
-        surface_convert_rect(surf, 0, y, old, row_bytes, m.format, m.width,
-                             1);
+        surface_convert_rect(surf, 0, y, s->vram.ram + off, row_bytes,
+                             m.format, m.width, 1);
         if (first < 0) {
             first = y;
         }
         last = y;
     }
+    memory_region_snapshot_free(snap);
     s->invalid = false;
     if (first >= 0) {
         console_gfx_update(s->con, 0, first, m.width, last - first + 1);
@@ -206,8 +216,10 @@ static int bochs_realize(DeviceState *dev)
                        PCI_VENDOR_ID_REDHAT, 0x0100, 2,
                        PCI_CLASS_DISPLAY_OTHER << 8);
     memory_region_init_ram(&s->vram, "bochs-display.vram", s->vgamem);
+    memory_region_set_log(&s->vram, true);
     s->vbe.vram_size = s->vgamem;
     s->vbe.vram = s->vram.ram;
+    s->vbe.vram_mr = &s->vram;
     memory_region_init_io(&s->mmio, "bochs-display.mmio", &bochs_mmio_ops, s,
                           VBE_MMIO_SIZE);
     pci_register_bar(&s->pci, 0, PCI_BASE_ADDRESS_MEM_PREFETCH, &s->vram);

@@ -16,9 +16,10 @@
  * it showed.  Deviation: a stride below the line size (overlapping rows)
  * is refused here; QEMU hands it to pixman.
  *
- * The memory API has no dirty log yet, so each refresh compares the rows
- * with a shadow copy and converts only rows that changed.  The
- * configuration survives a system reset, as in QEMU 7.2.
+ * The framebuffer pages are watched through the dirty log of the RAM
+ * region holding them: a refresh converts only the rows on pages written
+ * since the previous one.  The configuration survives a system reset, as
+ * in QEMU 7.2.
  */
 #include "machina/device.h"
 #include "machina/fw_cfg.h"
@@ -53,6 +54,7 @@ typedef struct RamfbMode {
     unsigned bpp;               /* bytes per pixel */
     uint64_t stride;
     uint64_t size;              /* bytes read: stride * (h - 1) + line */
+    hwaddr ram_offset;          /* of addr in its RAM region */
 } RamfbMode;
 
 typedef struct RamfbState {
@@ -61,8 +63,7 @@ typedef struct RamfbState {
     Console *con;
     RamfbMode mode;
     bool active;                /* mode holds a valid configuration */
-    uint8_t *shadow;            /* last converted rows, width * bpp each */
-    size_t shadow_size;
+    MemoryRegion *logged;       /* RAM region whose dirty log we use */
     bool invalid;               /* redraw everything next time */
 } RamfbState;
 
@@ -153,7 +154,8 @@ static const char *ramfb_parse(const uint8_t *cfg, RamfbMode *m)
     }
     /* At most 2^32 * 12000 + 64000: no overflow in 64 bits. */
     m->size = m->stride * (height - 1) + line;
-    if (!dma_map(&address_space_memory, m->addr, m->size, true)) {
+    if (!memory_find_ram(&address_space_memory, m->addr, m->size,
+                         &m->ram_offset)) {
         return "framebuffer not inside guest RAM";
     }
     return NULL;
@@ -192,16 +194,33 @@ static void ramfb_gfx_update(void *opaque)
     RamfbMode *m = &s->mode;
     size_t row_bytes;
     const uint8_t *fb;
+    MemoryRegion *mr;
+    DirtySnapshot *snap;
+    hwaddr off;
     int first = -1, last = -1;
 
     if (!s->active) {
         return;
     }
     /* Checked again: the RAM layout is the machine's, not ours. */
-    fb = dma_map(&address_space_memory, m->addr, m->size, true);
-    if (!fb) {
+    mr = memory_find_ram(&address_space_memory, m->addr, m->size, &off);
+    if (!mr) {
         return;
     }
+    if (mr != s->logged) {
+        /* Log only while shown; a whole RAM region costs 1 bit a page. */
+        if (s->logged) {
+            memory_region_set_log(s->logged, false);
+        }
+        memory_region_set_log(mr, true);
+        s->logged = mr;
+        s->invalid = true;
+    }
+    if (off != m->ram_offset) {
+        m->ram_offset = off;
+        s->invalid = true;
+    }
+    fb = mr->ram + off;
     if (surf->width != m->width || surf->height != m->height) {
         surf = surface_create(m->width, m->height);
         if (!surf) {
@@ -211,26 +230,26 @@ static void ramfb_gfx_update(void *opaque)
         s->invalid = true;
     }
     row_bytes = (size_t)m->width * m->bpp;
-    if (s->shadow_size != row_bytes * m->height) {
-        free(s->shadow);
-        s->shadow_size = row_bytes * m->height;
-        s->shadow = mc_malloc0(s->shadow_size);
-        s->invalid = true;
+    /* Taken (and cleared) before converting: later writes count next time */
+    snap = memory_region_snapshot_and_clear_dirty(mr, off, m->size);
+    if (!snap->any && !s->invalid) {
+        memory_region_snapshot_free(snap);
+        return;                 /* idle guest: no work */
     }
     for (int y = 0; y < m->height; y++) {
-        const uint8_t *src = fb + (size_t)y * m->stride;
-        uint8_t *old = s->shadow + (size_t)y * row_bytes;
+        uint64_t roff = (uint64_t)y * m->stride;
 
-        if (!s->invalid && !memcmp(src, old, row_bytes)) {
+        if (!s->invalid &&
+            !memory_region_snapshot_get_dirty(snap, off + roff, row_bytes)) {
             continue;
         }
-        memcpy(old, src, row_bytes);
-        ramfb_convert_row(surf, y, old, m->fourcc, m->width);
+        ramfb_convert_row(surf, y, fb + roff, m->fourcc, m->width);
         if (first < 0) {
             first = y;
         }
         last = y;
     }
+    memory_region_snapshot_free(snap);
     s->invalid = false;
     if (first >= 0) {
         console_gfx_update(s->con, 0, first, m->width, last - first + 1);

@@ -158,6 +158,10 @@ static bool vbe_write_vga(VbeState *v, unsigned index, uint16_t val)
                 /* vbe_fixup keeps yres * line_offset within vram */
                 memset(v->vram, 0,
                        (size_t)r[VBE_DISPI_INDEX_YRES] * v->line_offset);
+                if (v->vram_mr) {
+                    memory_region_set_dirty(v->vram_mr, 0,
+                        (uint64_t)r[VBE_DISPI_INDEX_YRES] * v->line_offset);
+                }
             }
         } else {
             v->bank_offset = 0;

@@ -22,9 +22,11 @@
  * 16/24/32 bpp.  Geometry and pixel formats follow QEMU 7.2 so
  * screendumps match.  Deviation: QEMU never blinks characters (bit 7 is
  * always a bright background); here ATC mode bit 3 makes it blink, as on
- * real VGA.  Without a dirty log in the memory API, each refresh
- * compares the vram pages a frame reads with a shadow copy; only lines
- * (graphics) or cells (text) that changed are converted.
+ * real VGA.  vram is a dirty-logged RAM region: each refresh takes the
+ * pages written since the previous one (memory_region_snapshot_and_
+ * clear_dirty) and converts only lines (graphics) or cells (text) that
+ * read them; a change of what is shown (start address, offsets, mode)
+ * redraws everything.
  */
 #include "machina/log.h"
 #include "machina/pci.h"
@@ -37,7 +39,6 @@
 #define VGA_VENDOR_ID           0x1234
 #define VGA_DEVICE_ID           0x1111
 #define PCI_CLASS_DISPLAY_VGA   0x0300
-#define VGA_PAGE_SIZE           4096
 /* QEMU's dispi block in BAR 2 covers indices 0-10 only */
 #define VGA_MMIO_DISPI_END      (VBE_MMIO_DISPI_OFF + 2 * 11)
 #define VGA_TEXT_MAX_CELLS      (160 * 100)     /* as QEMU's CH_ATTR_SIZE */
@@ -115,13 +116,17 @@ typedef struct VGAState {
 
     /* display state */
     Console *con;
-    uint8_t *shadow;            /* vram as last converted */
-    uint8_t *page_state;        /* per page: 0 unknown, 1 clean, 2 dirty */
+    DirtySnapshot *snap;        /* pages written since the last refresh */
     bool invalid;
     bool warned_size;           /* logged a mode too large to show */
     int gmode;
     uint32_t pal[256];
     int last_w, last_h, last_cw, last_ch, last_shift, last_dscan;
+    /* what the last frame read: another value redraws everything */
+    uint32_t last_offset, last_start, last_compare, last_mscan;
+    uint8_t last_crmode, last_cmap;
+    bool last_cursor_on, last_blink_on;
+    uint64_t last_cursor;       /* text: cursor address, shape, ATC mode */
     uint32_t *cells;            /* text: what each cell shows */
     int ncells;
 } VGAState;
@@ -438,6 +443,7 @@ static void vga_mem_writeb(VGAState *s, hwaddr a, uint8_t v)
         if ((vga_sr(s, SR_PLANE_WRITE) & (1 << plane)) &&
             addr < s->vram_size) {
             s->vram_ptr[addr] = val;
+            memory_region_set_dirty(&s->vram, addr, 1);
         }
         return;
     }
@@ -447,6 +453,7 @@ static void vga_mem_writeb(VGAState *s, hwaddr a, uint8_t v)
             addr = ((addr & ~1u) << 1) | plane;
             if (addr < s->vram_size) {
                 s->vram_ptr[addr] = val;
+                memory_region_set_dirty(&s->vram, addr, 1);
             }
         }
         return;
@@ -496,6 +503,7 @@ do_write:
     }
     vram_set_dword(s, addr, (vram_dword(s, addr) & ~write_mask) |
                             (val & write_mask));
+    memory_region_set_dirty(&s->vram, (hwaddr)addr * 4, 4);
 }
 
 static uint64_t vga_legacy_read(void *opaque, hwaddr addr, unsigned size)
@@ -642,47 +650,24 @@ static const MemoryRegionOps vga_vbe_port_ops = {
 
 /* ---- refresh: dirty pages ---- */
 
-static bool vga_page_dirty(VGAState *s, uint32_t page)
-{
-    size_t off = (size_t)page * VGA_PAGE_SIZE;
-
-    if (!s->page_state[page]) {
-        s->page_state[page] = 1;
-        if (memcmp(s->vram_ptr + off, s->shadow + off, VGA_PAGE_SIZE)) {
-            /*
-             * Snapshot before drawing: a vCPU may write the page while
-             * it is converted, and such a write must differ next time.
-             */
-            memcpy(s->shadow + off, s->vram_ptr + off, VGA_PAGE_SIZE);
-            s->page_state[page] = 2;
-        }
-    }
-    return s->page_state[page] == 2;
-}
-
-/* Any page of [addr, addr + len) (wrapping at the end of vram) dirty? */
+/* Any page of [addr, addr + len) (wrapping at the end of vram) written? */
 static bool vga_range_dirty(VGAState *s, uint32_t addr, uint32_t len)
 {
-    uint32_t npages = s->vram_size / VGA_PAGE_SIZE;
-    uint32_t first = (addr & s->vram_mask) / VGA_PAGE_SIZE;
-    uint32_t count = len / VGA_PAGE_SIZE + 2;
+    uint32_t a = addr & s->vram_mask;
 
-    if (count > npages) {
-        count = npages;
+    if (!s->snap->any || !len) {
+        return false;
     }
-    bool dirty = false;
-
-    /* look at every page, so each one's shadow is brought up to date */
-    for (uint32_t i = 0; i < count; i++) {
-        dirty |= vga_page_dirty(s, (first + i) % npages);
+    if (len >= s->vram_size) {
+        return true;
     }
-    return dirty;
-}
-
-/* End of a frame: every page is compared afresh next time. */
-static void vga_commit_pages(VGAState *s)
-{
-    memset(s->page_state, 0, s->vram_size / VGA_PAGE_SIZE);
+    if (a + len > s->vram_size) {
+        return memory_region_snapshot_get_dirty(s->snap, a,
+                                                s->vram_size - a) ||
+               memory_region_snapshot_get_dirty(s->snap, 0,
+                                                a + len - s->vram_size);
+    }
+    return memory_region_snapshot_get_dirty(s->snap, a, len);
 }
 
 /* ---- refresh: palettes ---- */
@@ -839,6 +824,10 @@ static void vga_draw_text(VGAState *s, bool full)
     for (int i = 0; i < 2; i++) {
         full |= vga_range_dirty(s, font_base[i] & ~3u, 8192 * 4);
     }
+    if (cmap != s->last_cmap) {
+        s->last_cmap = cmap;
+        full = true;
+    }
     if (s->ncells != cols * rows) {
         free(s->cells);
         s->ncells = cols * rows;
@@ -847,6 +836,33 @@ static void vga_draw_text(VGAState *s, bool full)
     }
     vga_get_offsets(s, &line_offset, &start, &line_compare);
     cursor_addr = ((s->cr[CR_CURSOR_HI] << 8) | s->cr[CR_CURSOR_LO]) * 4;
+    /*
+     * Nothing written, the same cells, cursor and blink phase: every
+     * cell shows what it showed.  Otherwise the loop below compares each
+     * cell's contents and redraws those that differ.
+     */
+    {
+        uint64_t cur = cursor_addr |
+                       (uint64_t)s->cr[CR_CURSOR_START] << 32 |
+                       (uint64_t)s->cr[CR_CURSOR_END] << 40 |
+                       (uint64_t)s->ar[AR_MODE] << 48;
+        bool same = line_offset == s->last_offset &&
+                    start == s->last_start &&
+                    line_compare == s->last_compare &&
+                    cur == s->last_cursor &&
+                    cursor_on == s->last_cursor_on &&
+                    blink_on == s->last_blink_on;
+
+        if (!full && !s->snap->any && same) {
+            return;
+        }
+        s->last_offset = line_offset;
+        s->last_start = start;
+        s->last_compare = line_compare;
+        s->last_cursor = cur;
+        s->last_cursor_on = cursor_on;
+        s->last_blink_on = blink_on;
+    }
     offset = start * 4;
     line = 0;
     for (int cy = 0; cy < rows; cy++) {
@@ -1122,6 +1138,21 @@ static void vga_draw_graphic(VGAState *s, bool full)
     surf = vga_resize(s, disp_width, height);
     full |= s->invalid;
     vga_get_offsets(s, &line_offset, &start, &line_compare);
+    /* other vram on the same lines: the log only knows about writes */
+    if (line_offset != s->last_offset || start != s->last_start ||
+        line_compare != s->last_compare ||
+        (uint32_t)multi_scan != s->last_mscan ||
+        s->cr[CR_MODE] != s->last_crmode) {
+        s->last_offset = line_offset;
+        s->last_start = start;
+        s->last_compare = line_compare;
+        s->last_mscan = (uint32_t)multi_scan;
+        s->last_crmode = s->cr[CR_MODE];
+        full = true;
+    }
+    if (!full && !s->snap->any) {
+        return;                 /* idle guest: no work */
+    }
     addr1 = start * 4;
     bwidth = ((uint32_t)width * bits + 7) / 8;
     multi_run = multi_scan;
@@ -1182,11 +1213,12 @@ static void vga_gfx_update(void *opaque)
     bool full = false;
     int gmode;
 
-    if (!s->shadow) {
-        s->shadow = mc_malloc0(s->vram_size);
-        s->page_state = mc_malloc0(s->vram_size / VGA_PAGE_SIZE);
-        s->invalid = true;
-    }
+    /*
+     * All of vram: a page written off screen is shown only after a
+     * change of start address or offsets, which redraws everything.
+     */
+    s->snap = memory_region_snapshot_and_clear_dirty(&s->vram, 0,
+                                                     s->vram_size);
     if (!(s->ar_index & 0x20)) {
         gmode = GMODE_BLANK;
     } else {
@@ -1207,7 +1239,8 @@ static void vga_gfx_update(void *opaque)
         vga_draw_blank(s, full);
         break;
     }
-    vga_commit_pages(s);
+    memory_region_snapshot_free(s->snap);
+    s->snap = NULL;
 }
 
 static void vga_invalidate(void *opaque)
@@ -1266,9 +1299,11 @@ static int vga_realize(DeviceState *dev)
     s->vram_size = s->vgamem_mb * MiB;
     s->vram_mask = s->vram_size - 1;
     memory_region_init_ram(&s->vram, "vga.vram", s->vram_size);
+    memory_region_set_log(&s->vram, true);
     s->vram_ptr = s->vram.ram;
     s->vbe.vram_size = s->vram_size;
     s->vbe.vram = s->vram_ptr;
+    s->vbe.vram_mr = &s->vram;
     s->vbe.vga_mode = true;
     memory_region_init_io(&s->mmio, "vga.mmio", &vga_mmio_ops, s,
                           VBE_MMIO_SIZE);

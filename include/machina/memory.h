@@ -46,6 +46,8 @@ struct MemoryRegion {
     uint64_t size;
     /* RAM/ROM */
     uint8_t *ram;               /* host pointer to the backing store */
+    /* RAM: dirty log, allocated by the first memory_region_set_log() */
+    struct DirtyLog *dirty_log;
     /* MMIO */
     const MemoryRegionOps *ops;
     void *opaque;
@@ -164,6 +166,89 @@ int rom_write(AddressSpace *as, hwaddr addr, const void *buf, size_t len);
  * (DMA, loaders) writes guest RAM, so translated code there is dropped.
  */
 extern void (*memory_ram_write_notify)(hwaddr addr, size_t len);
+
+/*
+ * ---- Dirty log (docs/devel/display.md, "Dirty tracking") ----
+ *
+ * A RAM region with logging on keeps one bit per 4 KiB page of the
+ * region: "written since the consumer last looked".  Every write path
+ * into RAM sets it: TCG stores (the TLB sends the first store to a clean
+ * page down the slow path), address_space_write, dma_write, rom_write,
+ * dma_map for writing (marked when mapped: there is no unmap) and
+ * memory_region_dispatch_write.  Devices that write their own RAM
+ * through a host pointer call memory_region_set_dirty.  Bits are set
+ * and cleared atomically: vCPU threads and the main loop race.
+ *
+ * One consumer per page range (a display).  Logging is counted; a
+ * region whose log was never enabled reads as all dirty.
+ */
+#define DIRTY_PAGE_BITS 12
+#define DIRTY_PAGE_SIZE (1ULL << DIRTY_PAGE_BITS)
+
+void memory_region_set_log(MemoryRegion *mr, bool log);
+bool memory_region_is_logging(MemoryRegion *mr);
+/* Mark [offset, offset + size) of a RAM region written (clipped). */
+void memory_region_set_dirty(MemoryRegion *mr, hwaddr offset, uint64_t size);
+/* Any page of the range written since the last snapshot of it? */
+bool memory_region_get_dirty(MemoryRegion *mr, hwaddr offset, uint64_t size);
+/* Logged and clean: a CPU store to this page must be reported. */
+bool memory_region_page_clean(MemoryRegion *mr, hwaddr offset);
+
+/*
+ * The pages of a range that were dirty, taken and cleared in one go:
+ * a write that lands while the consumer converts the snapshot's pages
+ * sets the bit again and shows up in the next snapshot.  Also dirty in
+ * it: pages of an earlier snapshot that a CPU store which was already
+ * past its dirty check may have changed after that snapshot was taken
+ * (see DirtyLogEngine); each such page comes back once.
+ */
+typedef struct DirtySnapshot {
+    hwaddr start, end;          /* region offsets covered, page aligned */
+    bool any;                   /* some page is dirty */
+    uint64_t base_page;         /* page number of bit 0 of bits */
+    uint64_t *bits;             /* NULL: not logged, 'any' says all */
+} DirtySnapshot;
+
+DirtySnapshot *memory_region_snapshot_and_clear_dirty(MemoryRegion *mr,
+                                                      hwaddr offset,
+                                                      uint64_t size);
+/* Any page of [offset, offset + size) dirty in snap (outside: dirty). */
+bool memory_region_snapshot_get_dirty(const DirtySnapshot *snap,
+                                      hwaddr offset, uint64_t size);
+void memory_region_snapshot_free(DirtySnapshot *snap);
+
+/*
+ * Host-pointer forms for the TCG engine, which knows the host address a
+ * TLB entry writes: the logged region holding host, if any.
+ */
+void memory_ram_set_dirty_host(const void *host, size_t len);
+bool memory_ram_host_page_clean(const void *host);
+/*
+ * Returns the RAM region holding [addr, addr + len) of as and the offset
+ * of addr in it; NULL unless the whole range is inside one RAM block.
+ * Unlike dma_map(write), marks nothing dirty.
+ */
+MemoryRegion *memory_find_ram(AddressSpace *as, hwaddr addr, uint64_t len,
+                              hwaddr *offset);
+
+/*
+ * Set by the CPU engine (TCG).  protect: after a snapshot cleaned the
+ * pages of [host, host + len), make the next CPU store to each take the
+ * path that calls memory_ram_set_dirty_host.  A store that checked its
+ * TLB entry before that may still land unrecorded; sync_start asks every
+ * vCPU to pass a point where no such store is pending (never waits) and
+ * sync_done says whether all have, since the last sync_start.  Until
+ * then the pages stay in the region's "await" set; the first snapshot
+ * after sync_done reports them dirty once more.
+ */
+typedef struct DirtyLogEngine {
+    void (*protect)(uint8_t *host, uint64_t len);
+    /* false: no vCPU can have such a store (none runs concurrently) */
+    bool (*sync_start)(void);
+    bool (*sync_done)(void);
+} DirtyLogEngine;
+
+extern const DirtyLogEngine *memory_dirty_log_engine;
 
 /* Print the region tree (info mtree). */
 void memory_region_print_tree(FILE *f, MemoryRegion *root);

@@ -8,6 +8,7 @@
 #define MACHINA_VGA_H
 
 #include "machina/common.h"
+#include "machina/memory.h"
 
 enum {
     VBE_DISPI_INDEX_ID, VBE_DISPI_INDEX_XRES, VBE_DISPI_INDEX_YRES,
@@ -42,6 +43,7 @@ typedef struct VbeState {
     uint16_t regs[VBE_DISPI_INDEX_NB];
     uint64_t vram_size;         /* bytes, power of two */
     uint8_t *vram;              /* cleared on enable (vga_mode) */
+    MemoryRegion *vram_mr;      /* told about the clearing (dirty log) */
     /*
      * QEMU's VGA clamps every written value so the mode always fits in
      * vram (vga_mode true); bochs-display keeps what was written and

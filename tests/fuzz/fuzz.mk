@@ -28,6 +28,7 @@ fuzz-srcs-fuzz-virtio-mmio := tests/fuzz/fuzz-virtio-mmio.c $(fuzz-dev) \
     hw/virtio/virtio-mmio.c $(fuzz-virtio-devs)
 fuzz-srcs-fuzz-pci := tests/fuzz/fuzz-pci.c $(fuzz-dev) \
     hw/pci-host/gpex.c hw/pci/pci.c hw/virtio/virtio-pci.c hw/net/e1000.c \
+    hw/display/vga.c hw/display/vbe.c \
     $(fuzz-virtio-devs)
 fuzz-srcs-fuzz-uart := tests/fuzz/fuzz-uart.c $(fuzz-dev) \
     hw/char/uart16550.c hw/char/uart16550_mmio.c hw/char/pl011.c \

@@ -214,6 +214,73 @@ def pci():
          op(2, 0x0400, 4, 0x2), op(2, 0x3818, 4, 1), op(2, 0x0008),
          op(2, 0x00c0)]
     write("pci", "e1000-tx", dev_seed(e, bytes(ram)))
+    vga_seeds()
+
+
+def vga_seeds():
+    # fuzz-pci regions: 14 VGA vram (BAR 0), 15 its MMIO BAR, 16 ports
+    # 0x3b0-0x3df, 17 VBE ports 0x1ce-0x1d0, 18 the 0xa0000 window; 19
+    # is the event (bit 23: display update, bit 22: invalidate first).
+    vram, mmio, ports, vbe, low, ev = 14, 15, 16, 17, 18, 19
+    show = op(ev, 0xc00000, 1, 0)
+
+    def reg(index_port, index, val):
+        return [op(ports, index_port - 0x3b0, 1, index),
+                op(ports, index_port - 0x3b0 + 1, 1, val)]
+
+    def attr(index, val):
+        return [op(ports, 0x3da - 0x3b0, 1), op(ports, 0x10, 1, index),
+                op(ports, 0x10, 1, val)]
+    # 80x25 text: misc output, sequencer, graphics, CRTC, attributes
+    # (palette address source on), then characters at 0xb8000 and a
+    # glyph in plane 2.
+    t = [op(ports, 0x12, 1, 0x67)]
+    for i, v in ((1, 0x00), (2, 0x03), (3, 0x00), (4, 0x02)):
+        t += reg(0x3c4, i, v)
+    for i, v in ((5, 0x10), (6, 0x0e)):
+        t += reg(0x3ce, i, v)
+    for i, v in ((1, 79), (7, 0x1f), (9, 0x4f), (0x0a, 0x0d), (0x0b, 0x0e),
+                 (0x12, 0x8f), (0x13, 40), (0x0e, 0), (0x0f, 5)):
+        t += reg(0x3d4, i, v)
+    for i in range(16):
+        t += attr(i, i)
+    t += attr(0x10, 0x0c) + attr(0x20, 0)
+    t += [op(ports, 0x3c8 - 0x3b0, 1, 0)]
+    t += [op(ports, 0x3c9 - 0x3b0, 1, (i * 11) & 63) for i in range(48)]
+    # glyph rows of 'A'..'P' in plane 2 (vram byte 4 * offset + plane)
+    t += [op(vram, 4 * (c * 32 + r) + 2, 1, 0x81 | (r << 2))
+          for c in range(0x41, 0x51) for r in range(0, 16, 3)]
+    t += [op(low, 0x18000 + 2 * i, 2, 0x1f41 + i) for i in range(16)]
+    t += [show]
+    write("pci", "vga-text", dev_seed(t))
+    # Mode 13h-like 256 colours through chain-4, and the DAC.
+    m = [op(ports, 0x12, 1, 0x63)]
+    for i, v in ((1, 0x01), (2, 0x0f), (4, 0x0e)):
+        m += reg(0x3c4, i, v)
+    for i, v in ((5, 0x40), (6, 0x05)):
+        m += reg(0x3ce, i, v)
+    for i, v in ((1, 79), (9, 0x41), (0x12, 0x8f), (0x13, 40), (0x17, 0xa3)):
+        m += reg(0x3d4, i, v)
+    m += attr(0x10, 0x41) + attr(0x20, 0)
+    m += [op(ports, 0x3c8 - 0x3b0, 1, 0)]
+    m += [op(ports, 0x3c9 - 0x3b0, 1, (i * 7) & 63) for i in range(48)]
+    m += [op(low, i * 4, 4, 0x04030201 * (i + 1) & 0xffffffff)
+          for i in range(32)]
+    m += [show]
+    write("pci", "vga-256", dev_seed(m))
+    # VBE 640x480x32 through the MMIO BAR, pixels through BAR 0; then a
+    # 320x200x8 mode through the VBE ports with an offset.
+    v = [op(mmio, 0x500 + 2 * i, 2, val) for i, val in
+         ((4, 0), (1, 640), (2, 480), (3, 32), (4, 0x41))]
+    v += [op(mmio, 0x41a, 1), op(mmio, 0x400, 1, 0x20)]   # unblank
+    v += [op(vram, 4 * i, 4, 0x00ff8040 + i) for i in range(32)]
+    v += [show]
+    v += [op(vbe, 0, 2, 4), op(vbe, 1, 2, 0)]
+    for i, val in ((1, 320), (2, 200), (3, 8), (6, 400), (8, 3), (9, 2),
+                   (4, 0x01)):
+        v += [op(vbe, 0, 2, i), op(vbe, 1, 2, val)]
+    v += [op(ev, 0x800000, 1, 0)]
+    write("pci", "vga-vbe", dev_seed(v))
 
 
 def uart():

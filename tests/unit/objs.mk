@@ -28,3 +28,5 @@ unit-tests += test-input
 unit-tests += test-vc
 unit-tests += test-fw-cfg
 unit-tests += test-vga
+unit-tests += test-dirty-log
+unit-tests += test-dirty-tlb
