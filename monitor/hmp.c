@@ -3,6 +3,7 @@
 #include "machina/monitor.h"
 #include "machina/cpu.h"
 #include "machina/device.h"
+#include "machina/exec.h"
 #include "machina/gdbstub.h"
 #include "machina/log.h"
 #include "machina/machine.h"
@@ -429,6 +430,7 @@ static void hmp_info(const char *what, FILE *out)
         net_print_info(out);
     } else if (!strcmp(what, "jit")) {
         tcg_dump_stats(out);
+        tb_cache_dump_stats(out);
     } else {
         fprintf(out, "info: unknown item '%s' (try 'help')\n", what);
     }

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* Local register allocator and the tcg_gen_code() driver. */
 #include "tcg-internal.h"
+#include "machina/exec.h"
 #include <stdlib.h>
 #include <x86intrin.h>
 
@@ -587,6 +588,16 @@ int tcg_gen_code(TCGContext *s, uint8_t *code_buf, uint8_t *code_end)
             s->insn_data[s->nb_insns++] = op->args[0];
             break;
         case INDEX_op_mb:
+            /*
+             * A host barrier matters only with a thread per vCPU; the
+             * round-robin thread sees its own accesses in order.
+             */
+            if (tcg_mttcg) {
+                TCGArg mb_args[3] = { op->args[0], 0, 0 };
+                int mb_const[3] = { 0, 0, 0 };
+
+                tcg_out_op(s, INDEX_op_mb, op->type, mb_args, mb_const);
+            }
             break;
         case INDEX_op_call:
             alloc_call(s, op);

@@ -9,6 +9,11 @@ static TCGContext tcg_ctx_storage;
 static TCGBackend tcg_backend_storage;
 TCGContext *tcg_ctx;
 intptr_t tcg_splitwx_diff;
+/*
+ * -accel tcg,thread=multi (set by accel/tcg/cpus.c): only then does the
+ * backend emit host barriers for guest fences.
+ */
+bool tcg_mttcg;
 
 const TCGOpDef tcg_op_defs[NB_OPS] = {
 #define DEF(n, o, i, c, f) [INDEX_op_##n] = { #n, o, i, c, f },

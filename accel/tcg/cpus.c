@@ -14,6 +14,7 @@
 #include "internal.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <signal.h>
 #include <time.h>
 
@@ -30,25 +31,41 @@ int accel_nr_cpus;
 static AccelCPUState accel_cpus[ACCEL_MAX_CPUS];
 
 volatile bool accel_vcpu_thread_running;
-bool tcg_mttcg;
+
 static __thread bool is_vcpu_thread;
 /* The CPU this thread runs (MTTCG: fixed; RR: the one in cpu_exec). */
 static __thread CPUState *thread_cpu;
 static pthread_t vcpu_thread;
 static pthread_t kick_thread;
 
-/* vcpu_mutex guards the fields below and is never held around code. */
+/*
+ * vcpu_mutex guards the fields below and is never held around code.
+ * pause_requested and exclusive_active are written under it but read
+ * without it (between TBs): __atomic on both sides.  Seq_cst loads are
+ * plain movs on x86-64; they pair with the seq_cst clear of
+ * exit_request in cpu_handle_interrupt() (store flag, cpu_exit() vs
+ * clear exit_request, load flag: one side always sees the other).
+ */
 static pthread_mutex_t vcpu_mutex = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t vcpu_cond = PTHREAD_COND_INITIALIZER;
 static pthread_cond_t parked_cond = PTHREAD_COND_INITIALIZER;
 static bool kick_pending;
-static volatile bool pause_requested;
+static bool pause_requested;
 static bool vcpu_parked;
 
-static CPUState *volatile running_cpu;
-static volatile int rr_slice_expired;
+/*
+ * Round-robin state shared with the kick thread and with cpu_kick()
+ * callers on other threads, all through __atomic: the CPU in cpu_exec,
+ * an event kick or spin-wait hint that ends the slice now, and the kick
+ * thread's tick for the slice (see kick_thread_fn).
+ */
+static CPUState *running_cpu;
+static int rr_slice_expired;
+static unsigned rr_slice_tick;
 /* Bumped at each slice start, so the kick thread can tell slices apart. */
 static unsigned rr_slice_seq;
+/* rr_slice_seq of the current slice (vCPU thread only). */
+static unsigned rr_cur_seq;
 /* The vCPU thread's CPU-time clock: slices are measured on it. */
 static clockid_t vcpu_cpu_clock;
 static bool vcpu_cpu_clock_ok;
@@ -59,9 +76,35 @@ static bool vcpu_cpu_clock_ok;
  */
 static int mttcg_nr_threads;
 static int mttcg_nr_parked;
-static volatile bool exclusive_active;
+static bool exclusive_active;
 static pthread_cond_t exclusive_cond = PTHREAD_COND_INITIALIZER;
 static pthread_cond_t exclusive_resume = PTHREAD_COND_INITIALIZER;
+
+/* rr_slice_tick: (slice seq << 2) | one of these. */
+#define RR_TICK_SOFT    1   /* slice used up; no_preempt code may keep on */
+#define RR_TICK_LATE    2   /* past RR_NO_PREEMPT_NS too */
+#define RR_TICK_SEQ(s)  ((s) & (UINT_MAX >> 2))
+
+static bool pause_is_requested(void)
+{
+    return __atomic_load_n(&pause_requested, __ATOMIC_SEQ_CST);
+}
+
+static bool exclusive_is_active(void)
+{
+    return __atomic_load_n(&exclusive_active, __ATOMIC_SEQ_CST);
+}
+
+static bool flush_is_pending(void)
+{
+    return __atomic_load_n(&tb_flush_pending, __ATOMIC_SEQ_CST);
+}
+
+/* Under vcpu_mutex. */
+static void set_pause_requested(bool v)
+{
+    __atomic_store_n(&pause_requested, v, __ATOMIC_SEQ_CST);
+}
 
 /* ---- generic CPU functions ---- */
 
@@ -129,21 +172,22 @@ CPUState *cpu_current(void)
     if (tcg_mttcg) {
         return thread_cpu;
     }
-    return is_vcpu_thread ? running_cpu : NULL;
+    return is_vcpu_thread ? __atomic_load_n(&running_cpu, __ATOMIC_RELAXED)
+                          : NULL;
 }
 
 void cpu_yield(CPUState *cpu)
 {
     /* MTTCG: the CPU waited for runs on its own thread already. */
     if (!tcg_mttcg && accel_nr_cpus > 1) {
-        rr_slice_expired = 1;
+        __atomic_store_n(&rr_slice_expired, 1, __ATOMIC_RELAXED);
         cpu_exit(cpu);
     }
 }
 
 void cpu_kick(CPUState *cpu)
 {
-    CPUState *cur = running_cpu;
+    CPUState *cur;
 
     if (tcg_mttcg) {
         AccelCPUState *acs = accel_cpu_state(cpu);
@@ -156,12 +200,14 @@ void cpu_kick(CPUState *cpu)
         return;
     }
 
+    cur = __atomic_load_n(&running_cpu, __ATOMIC_RELAXED);
     if (cur && cur != cpu) {
         /*
          * The running CPU may be spinning on a reply from this one (an
          * IPI, a remote fence): end its slice so that cpu gets to run.
+         * cpu_exit()'s seq_cst store publishes the flag to the vCPU.
          */
-        rr_slice_expired = 1;
+        __atomic_store_n(&rr_slice_expired, 1, __ATOMIC_RELAXED);
         cpu_exit(cur);
     }
     pthread_mutex_lock(&vcpu_mutex);
@@ -185,29 +231,78 @@ void cpu_reset_interrupt(CPUState *cpu, uint32_t mask)
 
 /* ---- scheduling ---- */
 
+/*
+ * Round-robin: another CPU could use the thread.  On the vCPU thread,
+ * which owns every CPU's halted flag; stopped is atomic because PSCI
+ * CPU_ON may clear it from another vCPU thread under MTTCG.
+ */
+static bool rr_others_runnable(CPUState *cur)
+{
+    CPUState *c;
+
+    CPU_FOREACH(c) {
+        if (c != cur && !__atomic_load_n(&c->stopped, __ATOMIC_RELAXED) &&
+            (!c->halted ||
+             __atomic_load_n(&c->interrupt_request, __ATOMIC_RELAXED))) {
+            return true;
+        }
+    }
+    return false;
+}
+
+/*
+ * Round-robin: does cpu's slice end here?  The kick thread only measures
+ * time; whether the CPU may keep the thread (nobody else can run, or
+ * ops->no_preempt) is decided here, on the thread that owns the CPU
+ * state no_preempt reads.
+ */
+static bool rr_slice_over(CPUState *cpu)
+{
+    unsigned t;
+
+    if (__atomic_load_n(&rr_slice_expired, __ATOMIC_RELAXED)) {
+        return true;
+    }
+    t = __atomic_load_n(&rr_slice_tick, __ATOMIC_RELAXED);
+    if (!t || (t >> 2) != RR_TICK_SEQ(rr_cur_seq)) {
+        return false;       /* none, or meant for an earlier slice */
+    }
+    if ((t & 3) == RR_TICK_SOFT && cpu->ops->no_preempt &&
+        cpu->ops->no_preempt(cpu)) {
+        return false;
+    }
+    return rr_others_runnable(cpu);
+}
+
 bool accel_should_leave(CPUState *cpu)
 {
     if (tcg_mttcg) {
-        return pause_requested || cpu->stop_requested || exclusive_active ||
-               tb_flush_pending || !runstate_is_running();
+        return pause_is_requested() || cpu->stop_requested ||
+               exclusive_is_active() || flush_is_pending() ||
+               !runstate_is_running();
     }
-    return rr_slice_expired || pause_requested || cpu->stop_requested ||
-           !runstate_is_running();
+    return pause_is_requested() || cpu->stop_requested ||
+           !runstate_is_running() || rr_slice_over(cpu);
 }
 
 bool accel_sync_wait_bail(void)
 {
-    return pause_requested || exclusive_active || !runstate_is_running();
+    return pause_is_requested() || exclusive_is_active() ||
+           !runstate_is_running();
 }
 
-/* Can cpu run now?  Applies stop requests and wakes halted CPUs. */
+/*
+ * Can cpu run now?  Applies stop requests and wakes halted CPUs.  On the
+ * CPU's own thread.  The acquire load of stopped pairs with the release
+ * store of whoever starts the CPU (PSCI CPU_ON resets it first).
+ */
 static bool cpu_runnable(CPUState *cpu)
 {
     if (cpu->stop_requested) {
-        cpu->stopped = true;
+        __atomic_store_n(&cpu->stopped, true, __ATOMIC_RELAXED);
         cpu->stop_requested = false;
     }
-    if (cpu->stopped) {
+    if (__atomic_load_n(&cpu->stopped, __ATOMIC_ACQUIRE)) {
         return false;
     }
     if (cpu->halted) {
@@ -232,11 +327,11 @@ static void deadline_after(struct timespec *ts, long ns)
 /* Stay parked while a pause is requested or the VM is stopped. */
 static void vcpu_maybe_park(void)
 {
-    if (!pause_requested && runstate_is_running()) {
+    if (!pause_is_requested() && runstate_is_running()) {
         return;
     }
     pthread_mutex_lock(&vcpu_mutex);
-    while (pause_requested || !runstate_is_running()) {
+    while (pause_is_requested() || !runstate_is_running()) {
         struct timespec ts;
         vcpu_parked = true;
         pthread_cond_broadcast(&parked_cond);
@@ -254,7 +349,7 @@ static void vcpu_idle_wait(void)
     struct timespec ts;
 
     pthread_mutex_lock(&vcpu_mutex);
-    if (!kick_pending && !pause_requested) {
+    if (!kick_pending && !pause_is_requested()) {
         deadline_after(&ts, IDLE_WAIT_NS);
         pthread_cond_timedwait(&vcpu_cond, &vcpu_mutex, &ts);
     }
@@ -271,22 +366,23 @@ static void *vcpu_thread_fn(void *arg)
         CPUState *cpu;
 
         vcpu_maybe_park();
-        if (tb_flush_pending) {
+        if (flush_is_pending()) {
             tb_flush_now();
         }
         CPU_FOREACH(cpu) {
             int r;
-            if (pause_requested || !runstate_is_running()) {
+            if (pause_is_requested() || !runstate_is_running()) {
                 break;
             }
             if (!cpu_runnable(cpu)) {
                 continue;
             }
-            rr_slice_expired = 0;
-            __atomic_add_fetch(&rr_slice_seq, 1, __ATOMIC_RELEASE);
-            running_cpu = cpu;
+            __atomic_store_n(&rr_slice_expired, 0, __ATOMIC_RELAXED);
+            rr_cur_seq = __atomic_add_fetch(&rr_slice_seq, 1,
+                                            __ATOMIC_RELEASE);
+            __atomic_store_n(&running_cpu, cpu, __ATOMIC_RELAXED);
             r = cpu_exec(cpu);
-            running_cpu = NULL;
+            __atomic_store_n(&running_cpu, NULL, __ATOMIC_RELAXED);
             ran = true;
             if (r == EXCP_DEBUG) {
                 log_mask_printf(LOG_INT, "cpu %d: debug exception\n",
@@ -294,7 +390,7 @@ static void *vcpu_thread_fn(void *arg)
                 if (cpu_debug_handler) {
                     /* Stop every vCPU now; the debugger resumes them. */
                     pthread_mutex_lock(&vcpu_mutex);
-                    pause_requested = true;
+                    set_pause_requested(true);
                     pthread_mutex_unlock(&vcpu_mutex);
                     cpu_debug_handler(cpu);
                     break;
@@ -320,7 +416,7 @@ static int64_t vcpu_thread_ns(void)
 }
 
 /*
- * Ends the running CPU's time slice when others want to run.
+ * Tells the running CPU when its time slice is used up.
  *
  * A slice is measured in CPU time of the vCPU thread, not wall time, so
  * a host that deschedules the thread (a busy machine) does not make it
@@ -332,6 +428,11 @@ static int64_t vcpu_thread_ns(void)
  * sbi_hsm_hart_wait() with a stale MSIP pending): preempted there, the
  * target hart entered Linux at the cold-boot address and ran the boot
  * CPU's start-up code a second time (docs/devel/tcg-engine.md).
+ *
+ * This thread reads no CPU state: it posts a tick (RR_TICK_SOFT within
+ * the no_preempt budget, RR_TICK_LATE after it) tagged with the slice's
+ * sequence number, and the vCPU thread decides in rr_slice_over()
+ * whether another CPU can run and whether no_preempt holds.
  */
 static void *kick_thread_fn(void *arg)
 {
@@ -341,19 +442,21 @@ static void *kick_thread_fn(void *arg)
 
     (void)arg;
     for (;;) {
-        CPUState *cur, *c;
-        unsigned seq;
+        CPUState *cur;
+        unsigned seq, level;
         int64_t now;
-        int runnable = 0;
 
         nanosleep(&ts, NULL);
-        cur = running_cpu;
+        cur = __atomic_load_n(&running_cpu, __ATOMIC_RELAXED);
         if (!cur) {
             continue;
         }
-        if (pause_requested || !runstate_is_running()) {
+        if (pause_is_requested() || !runstate_is_running()) {
             cpu_exit(cur);
             continue;
+        }
+        if (accel_nr_cpus < 2) {
+            continue;       /* nobody to hand the thread to */
         }
         seq = __atomic_load_n(&rr_slice_seq, __ATOMIC_ACQUIRE);
         now = vcpu_thread_ns();
@@ -372,25 +475,15 @@ static void *kick_thread_fn(void *arg)
          * never stalls it there.  Spinners in such code still lose the
          * CPU after RR_NO_PREEMPT_NS (or at once on WFI/PAUSE).
          */
-        if (cur->ops->no_preempt && now - slice_start < RR_NO_PREEMPT_NS &&
-            cur->ops->no_preempt(cur)) {
-            continue;
-        }
-        CPU_FOREACH(c) {
-            if (!c->stopped && (!c->halted || c->interrupt_request ||
-                                c == cur)) {
-                runnable++;
-            }
-        }
-        if (runnable < 2) {
-            continue;
-        }
-        rr_slice_expired = 1;
+        level = now - slice_start < RR_NO_PREEMPT_NS ? RR_TICK_SOFT
+                                                     : RR_TICK_LATE;
+        /* cpu_exit()'s seq_cst store publishes the tick to the vCPU. */
+        __atomic_store_n(&rr_slice_tick, (RR_TICK_SEQ(seq) << 2) | level,
+                         __ATOMIC_RELAXED);
         cpu_exit(cur);
     }
     return NULL;
 }
-
 
 /* ---- MTTCG: one thread per vCPU ---- */
 
@@ -408,7 +501,8 @@ static void cpu_exec_start(CPUState *cpu)
     while (exclusive_active) {
         pthread_cond_wait(&exclusive_resume, &vcpu_mutex);
     }
-    acs->running = true;
+    /* Atomic: tlb_flush_wait() reads it without the mutex. */
+    __atomic_store_n(&acs->running, true, __ATOMIC_SEQ_CST);
     pthread_mutex_unlock(&vcpu_mutex);
 }
 
@@ -417,7 +511,7 @@ static void cpu_exec_end(CPUState *cpu)
     AccelCPUState *acs = accel_cpu_state(cpu);
 
     pthread_mutex_lock(&vcpu_mutex);
-    acs->running = false;
+    __atomic_store_n(&acs->running, false, __ATOMIC_SEQ_CST);
     if (exclusive_active) {
         pthread_cond_broadcast(&exclusive_cond);
     }
@@ -432,7 +526,7 @@ void start_exclusive(void)
     while (exclusive_active) {
         pthread_cond_wait(&exclusive_resume, &vcpu_mutex);
     }
-    exclusive_active = true;
+    __atomic_store_n(&exclusive_active, true, __ATOMIC_SEQ_CST);
     for (;;) {
         bool busy = false;
         struct timespec ts;
@@ -455,7 +549,7 @@ void start_exclusive(void)
 void end_exclusive(void)
 {
     pthread_mutex_lock(&vcpu_mutex);
-    exclusive_active = false;
+    __atomic_store_n(&exclusive_active, false, __ATOMIC_SEQ_CST);
     pthread_cond_broadcast(&exclusive_resume);
     pthread_mutex_unlock(&vcpu_mutex);
 }
@@ -463,13 +557,13 @@ void end_exclusive(void)
 /* Stay parked while a pause is requested or the VM is stopped. */
 static void mttcg_maybe_park(void)
 {
-    if (!pause_requested && runstate_is_running()) {
+    if (!pause_is_requested() && runstate_is_running()) {
         return;
     }
     pthread_mutex_lock(&vcpu_mutex);
     mttcg_nr_parked++;
     pthread_cond_broadcast(&parked_cond);
-    while (pause_requested || !runstate_is_running()) {
+    while (pause_is_requested() || !runstate_is_running()) {
         struct timespec ts;
         deadline_after(&ts, 10 * 1000 * 1000);
         pthread_cond_timedwait(&vcpu_cond, &vcpu_mutex, &ts);
@@ -485,7 +579,7 @@ static void mttcg_idle_wait(CPUState *cpu)
     struct timespec ts;
 
     pthread_mutex_lock(&vcpu_mutex);
-    if (!acs->kicked && !pause_requested && !tb_flush_pending) {
+    if (!acs->kicked && !pause_requested && !flush_is_pending()) {
         deadline_after(&ts, IDLE_WAIT_NS);
         pthread_cond_timedwait(&acs->halt_cond, &vcpu_mutex, &ts);
     }
@@ -495,11 +589,11 @@ static void mttcg_idle_wait(CPUState *cpu)
 
 static void mttcg_flush_if_pending(void)
 {
-    if (!tb_flush_pending) {
+    if (!flush_is_pending()) {
         return;
     }
     start_exclusive();
-    if (tb_flush_pending) {
+    if (flush_is_pending()) {
         tb_flush_now();
     }
     end_exclusive();
@@ -534,7 +628,7 @@ static void *mttcg_thread_fn(void *arg)
                 /* Stop every vCPU now; the debugger resumes them. */
                 pthread_mutex_lock(&vcpu_mutex);
                 first = !pause_requested;
-                pause_requested = true;
+                set_pause_requested(true);
                 pthread_cond_broadcast(&vcpu_cond);
                 pthread_mutex_unlock(&vcpu_mutex);
                 CPU_FOREACH(c) {
@@ -625,7 +719,7 @@ void tcg_pause_vcpus(void)
     int depth;
 
     pthread_mutex_lock(&vcpu_mutex);
-    pause_requested = true;
+    set_pause_requested(true);
     pthread_cond_broadcast(&vcpu_cond);
     pthread_mutex_unlock(&vcpu_mutex);
     CPU_FOREACH(cpu) {
@@ -663,7 +757,7 @@ void tcg_resume_vcpus(void)
     CPUState *cpu;
 
     pthread_mutex_lock(&vcpu_mutex);
-    pause_requested = false;
+    set_pause_requested(false);
     kick_pending = true;
     pthread_cond_broadcast(&vcpu_cond);
     if (tcg_mttcg && accel_vcpu_thread_running) {

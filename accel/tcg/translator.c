@@ -52,7 +52,13 @@ void *helper_lookup_tb_ptr(CPUState *cpu)
     vaddr pc;
     unsigned h;
 
-    if (cpu->exit_request || (cpu->interrupt_request & CPU_INTERRUPT_HARD) ||
+    /*
+     * Other threads set both flags with atomics; relaxed loads (plain
+     * movs) suffice: a late-seen request is caught at the next TB entry.
+     */
+    if (__atomic_load_n(&cpu->exit_request, __ATOMIC_RELAXED) ||
+        (__atomic_load_n(&cpu->interrupt_request, __ATOMIC_RELAXED) &
+         CPU_INTERRUPT_HARD) ||
         cpu->singlestep) {
         return tcg_code_gen_epilogue;
     }

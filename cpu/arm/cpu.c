@@ -1530,6 +1530,15 @@ static void arm_cpu_get_tb_state(CPUState *cs, vaddr *pc, uint64_t *flags)
     if (fpen == 3 || (fpen == 1 && env->el == 1)) {
         *flags |= ARM_TBFLAG_FPEN;
     }
+    /*
+     * gdb breakpoints are virtual addresses that the translator compiles
+     * into the TB, but a pc-relative TB serves every mapping of its code:
+     * while any are set, key TBs by their virtual page too (flag bits
+     * 12 and up; ARM_TBFLAG_* stay below).
+     */
+    if (cs->nb_breakpoints) {
+        *flags |= env->pc & TARGET_PAGE_MASK;
+    }
 }
 
 static void arm_cpu_dump_state(CPUState *cs, FILE *f)
@@ -1552,11 +1561,22 @@ static void arm_cpu_dump_state(CPUState *cs, FILE *f)
 
 void arm_restore_state(CPUState *cs, uint64_t insn_data)
 {
-    arm_env(cs)->pc = insn_data;
+    CPUARMState *env = arm_env(cs);
+
+    /*
+     * pc-relative TBs record page offsets; env->pc still holds an address
+     * in the TB's page (A64 TBs never leave their first page).
+     */
+    if (cs->ops->pcrel) {
+        env->pc = (env->pc & TARGET_PAGE_MASK) | insn_data;
+    } else {
+        env->pc = insn_data;
+    }
 }
 
 const CPUOps arm_cpu_ops = {
     .arch = "aarch64",
+    .pcrel = true,
     .get_tb_state = arm_cpu_get_tb_state,
     .translate = arm_translate,
     .restore_state = arm_restore_state,

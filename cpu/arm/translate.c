@@ -137,11 +137,45 @@ void arm_translate_init(void)
                                           "excl_val");
 }
 
+/* ---- pc values ---- */
+
+/* dst = the run-time address of the translation-time address va. */
+static void gen_pc_value(DisasContext *ctx, TCGv dst, uint64_t va)
+{
+    if (ctx->pcrel) {
+        tcg_gen_addi_i64(dst, cpu_pc_a64, (int64_t)(va - ctx->pc_save));
+    } else {
+        tcg_gen_movi_i64(dst, (int64_t)va);
+    }
+}
+
+/*
+ * env->pc = va on a path that ends here: pc_save stays what it is for
+ * the paths that go on.
+ */
+static void gen_set_pc_final(DisasContext *ctx, uint64_t va)
+{
+    if (!ctx->pcrel || va != ctx->pc_save) {
+        gen_pc_value(ctx, cpu_pc_a64, va);
+    }
+}
+
+/*
+ * env->pc = the current insn, for a helper that reads it (or may raise),
+ * on the path that goes on.  Never leaves the TB's first page, where
+ * restore_state takes the page of a pc-relative TB from.
+ */
+static void gen_set_pc_curr(DisasContext *ctx)
+{
+    gen_set_pc_final(ctx, ctx->pc);
+    ctx->pc_save = ctx->pc;
+}
+
 /* ---- exceptions and TB exits ---- */
 
 void a64_gen_exception(DisasContext *ctx, uint64_t syndrome)
 {
-    tcg_gen_movi_i64(cpu_pc_a64, ctx->pc);
+    gen_set_pc_final(ctx, ctx->pc);
     tcg_gen_call2(&helper_info_arm_exception, NULL, env_ptr(),
                   tcg_constant_i64(syndrome));
     ctx->is_jmp = DISAS_NORETURN;
@@ -171,11 +205,17 @@ void a64_clear_vreg_high(int reg)
 static void gen_goto_tb(DisasContext *ctx, int n, uint64_t dest)
 {
     if (translator_use_goto_tb(ctx->tb, dest)) {
-        tcg_gen_goto_tb(n);
-        tcg_gen_movi_i64(cpu_pc_a64, dest);
+        if (ctx->pcrel) {
+            /* The next TB takes its pc from env: set it before the jump. */
+            gen_set_pc_final(ctx, dest);
+            tcg_gen_goto_tb(n);
+        } else {
+            tcg_gen_goto_tb(n);
+            tcg_gen_movi_i64(cpu_pc_a64, dest);
+        }
         tcg_gen_exit_tb((uintptr_t)ctx->tb | n);
     } else {
-        tcg_gen_movi_i64(cpu_pc_a64, dest);
+        gen_set_pc_final(ctx, dest);
         tcg_gen_lookup_and_goto_ptr();
     }
 }
@@ -450,12 +490,19 @@ static bool trans_adr(DisasContext *ctx)
     int64_t imm = (sbits(ctx->insn, 5, 19) * 4) | bits(ctx->insn, 29, 2);
     uint64_t v;
 
+    /*
+     * ADRP: every mapping of the code has the same offset in its 4 KiB
+     * page, so the run-time page base is the run-time pc minus that
+     * offset and the sum stays a constant distance from the pc.
+     */
     if (ctx->insn >> 31) {
         v = (ctx->pc & ~0xfffULL) + ((uint64_t)imm << 12);
     } else {
         v = ctx->pc + imm;
     }
-    a64_write_x(RD, tcg_constant_i64(v), true);
+    if (RD != 31) {
+        gen_pc_value(ctx, cpu_x[RD], v);
+    }
     return true;
 }
 
@@ -653,7 +700,7 @@ static bool trans_b(DisasContext *ctx)
     uint64_t dest = ctx->pc + (sbits(ctx->insn, 0, 26) * 4);
 
     if (ctx->insn >> 31) {
-        tcg_gen_movi_i64(cpu_x[30], ctx->pc + 4);
+        gen_pc_value(ctx, cpu_x[30], ctx->pc + 4);
     }
     gen_goto_tb(ctx, 0, dest);
     ctx->is_jmp = DISAS_NORETURN;
@@ -732,7 +779,7 @@ static bool trans_br(DisasContext *ctx)
         break;
     case 1:     /* BLR: read the target before writing X30 */
         tcg_gen_mov_i64(t, a64_read_x(RN));
-        tcg_gen_movi_i64(cpu_x[30], ctx->pc + 4);
+        gen_pc_value(ctx, cpu_x[30], ctx->pc + 4);
         tcg_gen_mov_i64(cpu_pc_a64, t);
         break;
     case 4:     /* ERET */
@@ -772,7 +819,7 @@ static bool trans_exc(DisasContext *ctx)
         if (ctx->el == 0) {
             return false;
         }
-        tcg_gen_movi_i64(cpu_pc_a64, ctx->pc);
+        gen_set_pc_curr(ctx);
         tcg_gen_call3(&helper_info_arm_hvc_smc, NULL, env_ptr(),
                       tcg_constant_i64(ll == 3), tcg_constant_i64(imm));
         /* The firmware may have changed the machine state: leave. */
@@ -830,7 +877,7 @@ static bool trans_sys(DisasContext *ctx, uint32_t key)
         if (op1 != 0 || ctx->el == 0) {
             return false;       /* EL2/EL3 TLBI, or TLBI at EL0 */
         }
-        tcg_gen_movi_i64(cpu_pc_a64, ctx->pc);
+        gen_set_pc_curr(ctx);
         tcg_gen_call3(&helper_info_arm_tlbi, NULL, env_ptr(),
                       tcg_constant_i64(crm << 3 | op2), a64_read_x(RD));
         /* Later code may depend on the old mapping: end the TB. */
@@ -847,7 +894,7 @@ static bool trans_sys(DisasContext *ctx, uint32_t key)
     if (kind == SYS_EL1_NOP || (kind == SYS_EL0_CACHE && ctx->el > 0)) {
         return true;
     }
-    tcg_gen_movi_i64(cpu_pc_a64, ctx->pc);
+    gen_set_pc_curr(ctx);
     tcg_gen_call4(&helper_info_arm_sys, NULL, env_ptr(),
                   tcg_constant_i64(key), a64_read_x(RD),
                   tcg_constant_i64(ctx->insn));
@@ -873,11 +920,16 @@ static bool trans_system(DisasContext *ctx)
              * SEV, SEVL, ...) are nops.
              */
             if (crm == 0 && op2 == 3) {
-                tcg_gen_movi_i64(cpu_pc_a64, ctx->pc + 4);
+                /*
+                 * The helper restores this insn's pc from the restore
+                 * data before it halts and resumes at the next one; a
+                 * pc-relative TB must not store a pc off its first page.
+                 */
+                gen_set_pc_curr(ctx);
                 tcg_gen_call1(&helper_info_arm_wfi, NULL, env_ptr());
                 ctx->is_jmp = DISAS_EXIT;
             } else if (crm == 0 && (op2 == 1 || op2 == 2)) {
-                tcg_gen_movi_i64(cpu_pc_a64, ctx->pc + 4);
+                /* The helper only asks for an exit (DISAS_EXIT sets pc). */
                 tcg_gen_call1(&helper_info_arm_yield, NULL, env_ptr());
                 ctx->is_jmp = DISAS_EXIT;
             }
@@ -904,7 +956,7 @@ static bool trans_system(DisasContext *ctx)
             if (ctx->el == 0 && !(op1 == 3 && (op2 == 6 || op2 == 7))) {
                 return false;
             }
-            tcg_gen_movi_i64(cpu_pc_a64, ctx->pc);
+            gen_set_pc_curr(ctx);
             tcg_gen_call4(&helper_info_arm_msr_imm, NULL, env_ptr(),
                           tcg_constant_i64(op1 << 3 | op2),
                           tcg_constant_i64(crm),
@@ -917,7 +969,7 @@ static bool trans_system(DisasContext *ctx)
     if (op0 == 1) {
         return !l && trans_sys(ctx, key);
     }
-    tcg_gen_movi_i64(cpu_pc_a64, ctx->pc);
+    gen_set_pc_curr(ctx);
     if (l) {
         t = a64_new_tmp();
         tcg_gen_call3(&helper_info_arm_mrs, t, env_ptr(),
@@ -1142,7 +1194,9 @@ static bool trans_ld_lit(DisasContext *ctx)
             return false;
         }
         if (a64_fp_access_check(ctx)) {
-            addr = tcg_constant_i64(ctx->pc + (sbits(ctx->insn, 5, 19) * 4));
+            addr = a64_new_tmp();
+            gen_pc_value(ctx, addr,
+                         ctx->pc + (sbits(ctx->insn, 5, 19) * 4));
             gen_ldst_vreg(ctx, opc + 2, true, RD, addr);
         }
         return true;
@@ -1150,7 +1204,8 @@ static bool trans_ld_lit(DisasContext *ctx)
     if (opc == 3) {
         return true;            /* PRFM (literal) */
     }
-    addr = tcg_constant_i64(ctx->pc + (sbits(ctx->insn, 5, 19) * 4));
+    addr = a64_new_tmp();
+    gen_pc_value(ctx, addr, ctx->pc + (sbits(ctx->insn, 5, 19) * 4));
     return gen_ldst_one(ctx, opc == 1 ? 3 : 2, opc == 2 ? 2 : 1, RD, addr);
 }
 
@@ -1652,6 +1707,12 @@ static void translate_one(DisasContext *ctx)
 #define TB_TEMP_HEADROOM  96
 #define TB_LABEL_HEADROOM 8
 
+/* Restore data: the pc, or its page offset in a pc-relative TB. */
+static uint64_t insn_start_data(DisasContext *ctx)
+{
+    return ctx->pcrel ? ctx->pc & ~TARGET_PAGE_MASK : ctx->pc;
+}
+
 static bool tcg_nearly_full(void)
 {
     return tcg_ctx->nb_temps + tcg_ctx->nb_ops >
@@ -1672,6 +1733,8 @@ void arm_translate(CPUState *cs, TranslationBlock *tb, int max_insns)
     ctx->fp_enabled = tb->flags & ARM_TBFLAG_FPEN;
     ctx->pc = tb->pc;
     ctx->pc_next = tb->pc;
+    ctx->pcrel = tb->pcrel;
+    ctx->pc_save = tb->pc;
     ctx->is_jmp = DISAS_NEXT;
     if (max_insns > TCG_MAX_INSNS) {
         max_insns = TCG_MAX_INSNS;
@@ -1682,7 +1745,7 @@ void arm_translate(CPUState *cs, TranslationBlock *tb, int max_insns)
     gen_tb_start(tb);
     if (tb->pc & 3) {
         /* PC alignment fault (D1.10.2): raised before any fetch. */
-        tcg_gen_insn_start(ctx->pc);
+        tcg_gen_insn_start(insn_start_data(ctx));
         a64_gen_exception(ctx, syn_make(EC_PC_ALIGN, 0));
         gen_tb_end(tb, 1);
         tb->size = 1;
@@ -1690,8 +1753,8 @@ void arm_translate(CPUState *cs, TranslationBlock *tb, int max_insns)
         return;
     }
     if (cs->nb_breakpoints && translator_breakpoint_here(cs, ctx->pc)) {
-        tcg_gen_insn_start(ctx->pc);
-        tcg_gen_movi_i64(cpu_pc_a64, ctx->pc);
+        tcg_gen_insn_start(insn_start_data(ctx));
+        gen_set_pc_final(ctx, ctx->pc);
         translator_gen_debug();
         gen_tb_end(tb, 1);
         tb->size = 4;
@@ -1699,7 +1762,7 @@ void arm_translate(CPUState *cs, TranslationBlock *tb, int max_insns)
         return;
     }
     for (;;) {
-        tcg_gen_insn_start(ctx->pc);
+        tcg_gen_insn_start(insn_start_data(ctx));
         n++;
         translate_one(ctx);
         while (insn_nb_temps > 0) {
@@ -1722,7 +1785,7 @@ void arm_translate(CPUState *cs, TranslationBlock *tb, int max_insns)
         gen_goto_tb(ctx, 0, ctx->pc_next);
         break;
     case DISAS_EXIT:
-        tcg_gen_movi_i64(cpu_pc_a64, ctx->pc_next);
+        gen_set_pc_final(ctx, ctx->pc_next);
         tcg_gen_exit_tb(0);
         break;
     default:

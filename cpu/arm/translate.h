@@ -25,6 +25,14 @@ typedef struct DisasContext {
     int el;
     bool fp_enabled;            /* CPACR_EL1.FPEN allows FP/SIMD at el */
     bool fp_checked;            /* a64_fp_access_check ran for this insn */
+    /*
+     * pc-relative TB (tb->pcrel): the code does not know its virtual
+     * address.  On the path being translated cpu_pc_a64 holds the run-time
+     * address of pc_save (a translation-time address); every pc value is
+     * derived from it (gen_pc_value in translate.c).
+     */
+    bool pcrel;
+    uint64_t pc_save;
     int is_jmp;
 } DisasContext;
 

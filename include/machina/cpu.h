@@ -103,7 +103,7 @@ typedef struct CPUOps {
      * Optional: the CPU runs code that no interrupt can preempt (RISC-V
      * M-mode with MIE clear).  The round-robin scheduler then defers the
      * end of its time slice for a bounded time, as hardware would not
-     * stall such code.  Called from the kick thread: a racy peek.
+     * stall such code.  Called on the vCPU thread that runs the CPU.
      */
     bool (*no_preempt)(CPUState *cpu);
     /*
@@ -171,17 +171,30 @@ typedef struct CPUWatchpoint {
 struct CPUState {
     /*
      * Non-zero asks generated code to return to the loop at the next TB
-     * entry (interrupt, stop, flush).  Written from any thread.
+     * entry (interrupt, stop, flush).  Written from any thread: C code
+     * uses __atomic builtins only (cpu_exit() sets it).
      */
     volatile int32_t exit_request;
     int32_t pad0;
-    /* Pending interrupt request bits, written from any thread. */
+    /*
+     * Pending interrupt request bits, written from any thread: use
+     * cpu_interrupt()/cpu_reset_interrupt() and __atomic loads.
+     */
     volatile uint32_t interrupt_request;
     int cpu_index;
     const CPUOps *ops;
-    bool halted;                /* in WFI */
-    bool stopped;               /* not started (secondary) or powered off */
-    bool stop_requested;
+    /*
+     * In WFI.  Only the thread running the CPU writes it (or any thread
+     * while the vCPUs are paused, or while the CPU is stopped).
+     */
+    bool halted;
+    /*
+     * Not started (secondary) or powered off.  __atomic: whoever starts
+     * the CPU from another vCPU thread (PSCI CPU_ON) sets up its state,
+     * then clears this with a release store.
+     */
+    bool stopped;
+    bool stop_requested;        /* own thread only */
     int exception_index;
     uint64_t singlestep;        /* gdb single step */
     sigjmp_buf jmp_env;         /* exceptions from helpers land here */

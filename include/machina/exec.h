@@ -166,6 +166,8 @@ void tb_flush(CPUState *cpu);
 
 /* ---- Engine control ---- */
 void tcg_exec_init(size_t code_buffer_size);
+/* HMP 'info jit': TB hash table chains and code buffer use. */
+void tb_cache_dump_stats(FILE *f);
 /*
  * -accel tcg,thread=multi: one host thread per vCPU (set before the
  * machine is created; front ends then emit host-atomic AMOs, LSE atomics

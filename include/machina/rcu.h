@@ -5,8 +5,9 @@
  * after every reader that could still see it has left its read section.
  *
  * Readers bracket each use with rcu_read_lock()/rcu_read_unlock() (they
- * nest, cost one full memory barrier at the outermost lock, and never
- * block).  A thread registers itself on its first rcu_read_lock() and is
+ * nest and never block; on Linux hosts with membarrier(2) they cost a few
+ * plain loads and stores, elsewhere one full memory barrier at the
+ * outermost lock; the reclaimer pays instead).  A thread registers itself on its first rcu_read_lock() and is
  * forgotten when it exits.  Writers publish the new copy with an atomic
  * store, then hand the old one to call_rcu(), which never waits: the
  * callback runs once the grace period is over, from a later call_rcu(),

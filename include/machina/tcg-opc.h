@@ -18,7 +18,7 @@ DEF(insn_start, 0, 0, 1, NOT_PRES)      /* guest pc of the next insn */
 DEF(goto_tb, 0, 0, 1, BB_END | BB_EXIT) /* jump slot index 0/1 */
 DEF(exit_tb, 0, 0, 1, BB_END | BB_EXIT) /* value returned to the loop */
 DEF(goto_ptr, 0, 1, 0, BB_END | BB_EXIT) /* host code address (or 0) */
-DEF(mb, 0, 0, 1, SIDE_EFF)              /* barrier kind (ignored: TSO) */
+DEF(mb, 0, 0, 1, SIDE_EFF)              /* full barrier (host op: MTTCG) */
 
 /*
  * call: args = [out?] in... ; last arg = TCGHelperInfo *.  nb_oargs and

@@ -834,6 +834,17 @@ void tcg_out_op(TCGContext *s, TCGOpcode opc, TCGType type,
         tcg_out_modrm(s, OPC_GRP5, EXT5_JMPN_Ev, a0);
         break;
     case INDEX_op_mb:
+        /*
+         * Guest fences are full barriers (kind 0).  x86 is TSO: the one
+         * order it does not keep is an older store before a younger
+         * load (SB litmus), which RISC-V FENCE RW,RW and Arm DMB/LDAR
+         * forbid.  lock orl $0,(%rsp) orders it, cheaper than mfence.
+         */
+        tcg_out8(s, 0xf0);
+        tcg_out8(s, 0x83);
+        tcg_out8(s, 0x0c);
+        tcg_out8(s, 0x24);
+        tcg_out8(s, 0x00);
         break;
 
     case INDEX_op_setcond: {

@@ -114,3 +114,34 @@ def test_gdb_raw_aarch64(vm_args):
         assert r.cmd("P1=efbeadde00000000") == "OK"    # x1
         assert r.cmd("p1") == "efbeadde00000000"
         assert r.cmd("p44").startswith("E")            # no register 68
+
+
+def test_gdb_breakpoint_on_aliased_code_aarch64(vm_args):
+    """pcrel.elf runs one code page at its identity address, then at
+    windows A and B.  A breakpoint at window B's copy of f_adrp must stop
+    there once (the code was translated at the other addresses first) and
+    not at the other addresses (one translation serves every mapping)."""
+    if not GDB:
+        pytest.skip("gdb-multiarch is not installed")
+    elf = os.path.join(GUEST_DIR, "pcrel.elf")
+    if not os.path.exists(elf):
+        pytest.skip("%s not built (make guest-tests)" % elf)
+    port = free_port()
+    args = vm_args[:-1] + [elf, "-S", "-gdb", "tcp::%d" % port]
+    with machina.Vm(args, binary=EMU) as vm:
+        wait_listen(port)
+        out = run_gdb([
+            "set confirm off",
+            "file " + elf,
+            "target remote :%d" % port,
+            "break *0x80010008",        # window B + 8: f_adrp
+            "continue",
+            "p/x $pc",                  # $1
+            "continue",
+        ])
+        assert "$1 = 0x80010008" in out, out
+        assert out.count("Breakpoint 1, ") == 1, out
+        assert vm.wait_exit(30) == 0
+        with open(os.path.join(machina.ROOT, "tests", "guest", "aarch64",
+                               "pcrel.expected")) as f:
+            assert vm.text == f.read()
