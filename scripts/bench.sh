@@ -9,6 +9,11 @@
 # BENCH_INSTALLER=0 to skip the installer boot, BENCH_IO=0 to skip the
 # virtio-blk / slirp TCP workloads (tests/bench/io_bench.py, one run each;
 # IO_BLK_MIB, IO_TCP_MIB set their sizes).
+# SMP rows (issue 8): tests/bench/smp.c / smp-aarch64.c at -smp 1 and
+# -smp 2, Machina with -accel tcg,thread=multi vs QEMU (MTTCG by default),
+# speed-up and CPU time.  BENCH_SMP=0 skips them (the previous file's SMP
+# section is kept); BENCH_ONLY=smp runs only them and rewrites only that
+# section of BENCH_OUT.
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
@@ -51,6 +56,8 @@ declare -A CONSOLE=([riscv64]=ttyS0 [aarch64]=ttyAMA0 [aarch64-max]=ttyAMA0)
 declare -A IARGS=([riscv64]="-M virt" [aarch64]="-M virt -cpu cortex-a57"
                  [aarch64-max]="-M virt -cpu max")
 ARCHS=${BENCH_ARCHS:-riscv64 aarch64 aarch64-max}
+ONLY=${BENCH_ONLY:-}
+case "$ONLY" in ""|smp) ;; *) echo "bench: BENCH_ONLY is smp or empty" >&2; exit 2 ;; esac
 scripts/fetch-images.sh qemu-backports >/dev/null 2>&1 || true
 
 # run_one EMU ARCH ELF -> "seconds rss_kib result" (or "fail - -"); the
@@ -77,13 +84,18 @@ for arch in $ARCHS; do
         q=$(command -v "${QBIN[$arch]}" || true)
     fi
     QPATH[$arch]=$q
-    emus=()
-    [ -x "${MBIN[$arch]}" ] && emus+=("${MBIN[$arch]}")
-    [ -n "$q" ] && emus+=("$q")
     if [ -n "$q" ]; then
         QLABEL[$arch]=$("$q" --version | head -n1 |
                         sed 's/.*version \([^ ]*\).*/QEMU \1/')
     fi
+done
+
+for arch in $ARCHS; do
+    [ -z "$ONLY" ] || break
+    q=${QPATH[$arch]}
+    emus=()
+    [ -x "${MBIN[$arch]}" ] && emus+=("${MBIN[$arch]}")
+    [ -n "$q" ] && emus+=("$q")
     rows=(integer memory calls fp ecall)
     # NEON string idioms (tests/bench/string-aarch64.c): AArch64 only
     case $arch in aarch64*) rows+=(string) ;; esac
@@ -124,6 +136,61 @@ for arch in $ARCHS; do
     ROWS[$arch]="${rows[*]}"
 done
 
+# SMP speed-up (tests/bench/smp.c, smp-aarch64.c): the same 16 chunks of
+# work at -smp 1 and -smp 2; any CPU takes the next chunk, so the checksum
+# does not depend on the CPU count.  Wall time is what the issue asks
+# about; CPU time (user + sys) shows the cost of the threads themselves
+# and still means something on a loaded host.
+# run_smp EMU ARCH NCPUS [ARGS...] -> "wall cpu ncpus result" or "fail".
+run_smp() {
+    local e=$1 arch=$2 n=$3 t o r w u sy
+    shift 3
+    t=$(mktemp) o=$(mktemp)
+    # shellcheck disable=SC2046,SC2086
+    if /usr/bin/time -f '%e %U %S' -o "$t" timeout 600 "$e" $(qextra "$e") \
+            ${WARGS[$arch]} -smp "$n" "$@" -kernel "${WELF[$arch]}/smp.elf" \
+            </dev/null >"$o" 2>&1 &&
+       r=$(grep -o 'smp cpus [0-9]* result [0-9a-fx]*' "$o"); then
+        read -r w u sy <"$t"
+        set -- $r
+        echo "$w $(awk -v u="$u" -v s="$sy" 'BEGIN { printf "%.2f", u + s }') $3 $5"
+    else
+        echo "fail - - -"
+    fi
+    rm -f "$t" "$o"
+}
+
+declare -A SMPRES SMPSUM SMPCPUS
+SMPARCHS=() SMPLOAD=
+if [ "${BENCH_SMP:-1}" != 0 ]; then
+    for arch in $ARCHS; do
+        case $arch in riscv64|aarch64) SMPARCHS+=("$arch") ;; esac
+    done
+fi
+SMPLOAD=$(cut -d' ' -f1 /proc/loadavg)
+for arch in "${SMPARCHS[@]}"; do
+    for e in "${MBIN[$arch]}" "${QPATH[$arch]}"; do
+        if [ -z "$e" ] || [ ! -x "$e" ]; then
+            continue
+        fi
+        extra=()
+        case "$e" in "${MBIN[$arch]}") extra=(-accel "tcg,thread=multi") ;; esac
+        for n in 1 2; do
+            walls=() cpus=() sums=() ns=()
+            for _ in $(seq "$RUNS"); do
+                read -r w c k r <<<"$(run_smp "$e" "$arch" "$n" "${extra[@]}")"
+                walls+=("$w") cpus+=("$c") ns+=("$k") sums+=("$r")
+            done
+            SMPRES[$arch,$e,$n]="$(printf '%s\n' "${walls[@]}" | median) $(printf '%s\n' "${cpus[@]}" | median)"
+            SMPSUM[$arch,$e,$n]=$(printf '%s\n' "${sums[@]}" | sort -u | tr '\n' ' ')
+            SMPCPUS[$arch,$e,$n]=$(printf '%s\n' "${ns[@]}" | sort -u | tr '\n' ' ')
+            echo "bench: $arch smp $n $e: ${SMPRES[$arch,$e,$n]}" \
+                 "(cpus ${SMPCPUS[$arch,$e,$n]}result ${SMPSUM[$arch,$e,$n]})"
+        done
+    done
+done
+SMPLOAD="$SMPLOAD -> $(cut -d' ' -f1 /proc/loadavg)"
+
 IO_BLK_MIB=${IO_BLK_MIB:-256} IO_TCP_MIB=${IO_TCP_MIB:-32}
 declare -A IO
 IOROWS=()
@@ -131,7 +198,8 @@ EMUS=() LABELS=()
 [ -x "${MBIN[riscv64]}" ] && EMUS+=("${MBIN[riscv64]}") LABELS+=(Machina)
 [ -n "${QPATH[riscv64]:-}" ] && EMUS+=("${QPATH[riscv64]}") \
     LABELS+=("${QLABEL[riscv64]}")
-if [ "${BENCH_IO:-1}" != 0 ] && scripts/fetch-images.sh riscv64 \
+if [ -z "$ONLY" ] && [ "${BENCH_IO:-1}" != 0 ] &&
+   scripts/fetch-images.sh riscv64 \
         >/dev/null 2>&1; then
     IOROWS=(blk_read blk_write tcp_tx)
     for i in "${!EMUS[@]}"; do
@@ -152,7 +220,8 @@ fi
 declare -A UI
 UIEMUS=() UILABELS=()
 GFX_ELF=$BDIR/tests/guest/riscv64/gfx_virtio_gpu.elf
-if [ "${BENCH_UI:-1}" != 0 ] && command -v Xvfb >/dev/null &&
+if [ -z "$ONLY" ] && [ "${BENCH_UI:-1}" != 0 ] &&
+   command -v Xvfb >/dev/null &&
    { [ -f "$GFX_ELF" ] || make -s guest-tests BUILD="$BUILD" >/dev/null 2>&1; } &&
    [ -f "$GFX_ELF" ]; then
     for e in "${MBIN[riscv64]}" \
@@ -192,6 +261,81 @@ ratio() {
     awk -v a="$1" -v b="$2" 'BEGIN {
         if (a + 0 > 0 && b + 0 > 0) printf "%.2f", a / b; else print "-" }'
 }
+
+# The SMP section, "## SMP speed-up" to its last line (from the previous
+# file when not measured this time).
+SMPHEAD="## SMP speed-up (-smp 1 vs -smp 2)"
+smp_section() {
+    local arch e n lab w1 c1 w2 c2 s1 s2 q sp
+    if [ ${#SMPARCHS[@]} -eq 0 ]; then
+        [ -f "$OUT" ] && awk -v h="$SMPHEAD" '
+            /^## / { in_s = ($0 == h) }
+            in_s { a[++n] = $0 }
+            END { while (n > 0 && a[n] == "") n--
+                  for (i = 1; i <= n; i++) print a[i] }' "$OUT"
+        return 0
+    fi
+    echo "$SMPHEAD"
+    echo
+    echo "Measured $(date -u '+%Y-%m-%d %H:%M UTC'), host load (1-min average) $SMPLOAD"
+    echo "on $(nproc) cores: wall time only shows the speed-up when two host"
+    echo "cores are idle; CPU s (user + sys, median) is what the run cost."
+    echo "tests/bench/smp.c (riscv64) and smp-aarch64.c: 16 equal chunks of a"
+    echo "CPU-bound kernel (xorshift, divide, stores into the CPU's own buffer);"
+    echo "each CPU takes the next chunk until none are left, CPU 0 waits for all"
+    echo "and prints a checksum that is the same for any CPU count.  Run as"
+    echo "\`EMU <machine args> -smp 1|2 -kernel build/tests/bench/[aarch64/]smp.elf\`,"
+    echo "Machina with \`-accel tcg,thread=multi\`, QEMU with its default (MTTCG"
+    echo "on these boards); machine args as in the tables above (aarch64:"
+    echo "cortex-a57).  Median of $RUNS runs; speed-up = -smp 1 wall / -smp 2 wall."
+    echo
+    echo "| guest | emulator | -smp 1 s | -smp 2 s | speed-up | -smp 1 CPU s | -smp 2 CPU s |"
+    echo "| --- | --- | ---: | ---: | ---: | ---: | ---: |"
+    for arch in "${SMPARCHS[@]}"; do
+        q=${QPATH[$arch]:-}
+        for e in "${MBIN[$arch]}" "$q"; do
+            if [ -z "$e" ] || [ -z "${SMPRES[$arch,$e,1]:-}" ]; then
+                continue
+            fi
+            lab="Machina (thread=multi)"
+            [ "$e" = "$q" ] && lab=${QLABEL[$arch]:-QEMU}
+            read -r w1 c1 <<<"${SMPRES[$arch,$e,1]}"
+            read -r w2 c2 <<<"${SMPRES[$arch,$e,2]}"
+            s1=${SMPSUM[$arch,$e,1]} s2=${SMPSUM[$arch,$e,2]}
+            # One checksum for both CPU counts, and QEMU's.
+            if [[ "$s1" == *" "?* || "$s1" != "$s2" ||
+                  ( -n "$q" && -n "${SMPSUM[$arch,$q,1]:-}" &&
+                    "$s1" != "${SMPSUM[$arch,$q,1]}" ) ]]; then
+                w1=wrong w2=wrong
+            fi
+            sp=$(ratio "$w1" "$w2")
+            # -smp 2 runs where one CPU did all the work measure nothing.
+            [ "${SMPCPUS[$arch,$e,2]}" = "2 " ] || sp="$sp (cpus ${SMPCPUS[$arch,$e,2]% })"
+            echo "| $arch | $lab | $w1 | $w2 | $sp | $c1 | $c2 |"
+        done
+    done
+}
+
+# BENCH_ONLY=smp: replace that section of OUT (or append it), keep the rest.
+if [ "$ONLY" = smp ]; then
+    new=$(mktemp)
+    smp_section >"$new"
+    if [ -f "$OUT" ] && grep -qxF "$SMPHEAD" "$OUT"; then
+        awk -v h="$SMPHEAD" -v f="$new" '
+            BEGIN { while ((getline l < f) > 0) sec = sec l "\n" }
+            /^## / { if (skip) { skip = 0; print "" }
+                     if ($0 == h) { printf "%s", sec; skip = 1; next } }
+            !skip { print }' "$OUT" >"$new.out"
+    else
+        { [ -f "$OUT" ] && cat "$OUT" && echo; cat "$new"; } >"$new.out"
+    fi
+    mv "$new.out" "$OUT"
+    rm -f "$new"
+    echo "bench: wrote the SMP section of $OUT"
+    exit 0
+fi
+
+SMPTEXT=$(smp_section)
 
 {
     echo "# Benchmarks"
@@ -239,6 +383,10 @@ ratio() {
             fi ;;
         esac
     done
+    if [ -n "$SMPTEXT" ]; then
+        echo
+        echo "$SMPTEXT"
+    fi
     if [ ${#IOROWS[@]} -gt 0 ]; then
         echo
         echo "## I/O (riscv64)"

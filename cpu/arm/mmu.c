@@ -239,8 +239,15 @@ uint64_t arm_at_translate(CPUState *cs, uint64_t va, int el, bool write)
  * TLBI (C5.5): op is CRm:op2 of SYS with op1 = 0, CRn = 8.  Only EL1&0
  * regime ops are handled; the by-VA forms flush that page for every ASID
  * (a superset of what the spec asks, which is allowed), the rest flush
- * all.  The Inner Shareable forms (CRm = 3) act on every vCPU: the vCPUs
- * run round-robin on one thread, so their TLBs are not in use now.
+ * all.  The Inner Shareable forms (CRm = 3) act on every vCPU.  With
+ * thread=single the others are not running and are flushed in place;
+ * with thread=multi another vCPU may be inside a TB using its TLB, so
+ * tlb_flush()/tlb_flush_page() queue a request that it serves at its next
+ * TB boundary and wait until it has (or is outside cpu_exec).  The
+ * invalidation is then complete when this helper returns, earlier than
+ * the architecture asks (at the next DSB: "Ordering and completion of TLB
+ * maintenance instructions"); each IS op waits for each other vCPU in
+ * turn (docs/devel/tcg-engine.md, MTTCG).
  */
 static void arm_tlbi_one(CPUState *cs, bool by_va, uint64_t va)
 {
