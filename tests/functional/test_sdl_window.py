@@ -35,10 +35,18 @@ def wm(xvfb):
     if not shutil.which("evilwm"):
         pytest.skip("evilwm not installed (apt-get install evilwm)")
     env = dict(os.environ, DISPLAY=xvfb)
-    proc = subprocess.Popen(["evilwm", "-fn", "fixed", "-mask1", "mod4",
-                             "-mask2", "mod4"], env=env,
-                            stdout=subprocess.DEVNULL,
-                            stderr=subprocess.DEVNULL)
+    # The previous test's WM was killed, but the X server may not have
+    # dropped its connection yet: a second WM then exits at once (only
+    # one client may redirect the root window).  Start again until one
+    # stays up.
+    for _ in range(20):
+        proc = subprocess.Popen(["evilwm", "-fn", "fixed", "-mask1", "mod4",
+                                 "-mask2", "mod4"], env=env,
+                                stdout=subprocess.DEVNULL,
+                                stderr=subprocess.DEVNULL)
+        time.sleep(0.3)
+        if proc.poll() is None:
+            break
     try:
         for _ in range(100):
             root = subprocess.run(["xprop", "-root",
