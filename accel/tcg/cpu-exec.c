@@ -110,8 +110,8 @@ static TranslationBlock *tb_find(CPUState *cpu, TranslationBlock *last_tb,
 
     cpu->ops->get_tb_state(cpu, &pc, &flags);
     h = tb_jmp_cache_hash(pc);
-    tb = tb_jmp_cache_get(cpu, h, pc);
-    if (!tb || tb->flags != flags || tb->invalid ||
+    tb = tb_jmp_cache_get(cpu, h, pc, flags);
+    if (!tb || tb->invalid ||
         (cpu->singlestep && tb->icount > 1)) {
         int mmu_idx = cpu_fetch_mmu_index(cpu, flags);
         unsigned flushes = tb_flush_count;

@@ -111,7 +111,6 @@ static void set_pause_requested(bool v)
 void cpu_register(CPUState *cpu)
 {
     AccelCPUState *acs;
-    int i;
 
     if (accel_nr_cpus >= ACCEL_MAX_CPUS) {
         fatal("too many CPUs (max %d)", ACCEL_MAX_CPUS);
@@ -130,10 +129,6 @@ void cpu_register(CPUState *cpu)
     acs = &accel_cpus[cpu->cpu_index];
     pthread_cond_init(&acs->halt_cond, NULL);
     pthread_mutex_init(&acs->flush_lock, NULL);
-    for (i = 0; i < NB_MMU_MODES; i++) {
-        acs->large_page_addr[i] = (vaddr)-1;
-        acs->large_page_mask[i] = 0;
-    }
 }
 
 AccelCPUState *accel_cpu_state(CPUState *cpu)

@@ -75,8 +75,7 @@ static void tlb_flush_local(CPUState *cpu)
         if (acs->used_mmu_mask & (1u << i)) {
             memset(cpu->tlb.table[i], 0xff, sizeof(cpu->tlb.table[i]));
         }
-        acs->large_page_addr[i] = (vaddr)-1;
-        acs->large_page_mask[i] = 0;
+        acs->nr_large_ranges[i] = 0;
     }
     acs->used_mmu_mask = 0;
     tb_jmp_cache_clear(cpu);
@@ -205,26 +204,65 @@ void tlb_flush_page(CPUState *cpu, vaddr va)
     tlb_flush_page_local(cpu, va);
 }
 
+static bool tlb_entry_live(const CPUTLBEntry *e)
+{
+    return e->addr_read != (uint64_t)-1 || e->addr_write != (uint64_t)-1 ||
+           e->addr_code != (uint64_t)-1;
+}
+
+/*
+ * Was va inside a large page mapped since the last full flush?  Not the
+ * same as "inside the union of the large pages": with Linux that spans
+ * the whole kernel half, and every 4K flush there (fixmap, vmalloc)
+ * would flush everything.
+ */
+static bool tlb_in_large_page(AccelCPUState *acs, int mmu_idx, vaddr va)
+{
+    for (int k = 0; k < acs->nr_large_ranges[mmu_idx]; k++) {
+        if (va >= acs->large_start[mmu_idx][k] &&
+            va < acs->large_end[mmu_idx][k]) {
+            return true;
+        }
+    }
+    return false;
+}
+
+/* Drop every cached 4K piece of mode mmu_idx's large page holding va. */
+static void tlb_flush_large_pieces(CPUState *cpu, int mmu_idx, vaddr va)
+{
+    for (int j = 0; j < CPU_TLB_SIZE; j++) {
+        CPUTLBEntryFull *full = &cpu->tlb.full[mmu_idx][j];
+        CPUTLBEntry *e = &cpu->tlb.table[mmu_idx][j];
+
+        if (full->lg_mask && (va & full->lg_mask) == full->lg_base &&
+            tlb_entry_live(e)) {
+            memset(e, 0xff, sizeof(*e));
+        }
+    }
+}
+
 static void tlb_flush_page_local(CPUState *cpu, vaddr va)
 {
     AccelCPUState *acs = accel_cpu_state(cpu);
+    bool large = false;
     unsigned idx;
     int i;
 
     va &= TARGET_PAGE_MASK;
     idx = tlb_index(va);
     for (i = 0; i < NB_MMU_MODES; i++) {
-        if (acs->large_page_mask[i] &&
-            (va & acs->large_page_mask[i]) == acs->large_page_addr[i]) {
-            /* Part of a large page: its other 4K pieces may be cached. */
-            tlb_flush_local(cpu);
-            return;
+        if (tlb_in_large_page(acs, i, va)) {
+            tlb_flush_large_pieces(cpu, i, va);
+            large = true;
         }
-    }
-    for (i = 0; i < NB_MMU_MODES; i++) {
         tlb_entry_flush_page(&cpu->tlb.table[i][idx], va);
     }
-    tb_jmp_cache_clear_page(cpu, va);
+    if (large) {
+        /* Cached TBs of the large page may sit in any jump-cache group. */
+        tb_jmp_cache_clear(cpu);
+    } else {
+        tb_jmp_cache_clear_page(cpu, va);
+    }
 }
 
 static void tlb_drop_nonglobal(CPUState *cpu)
@@ -260,26 +298,52 @@ bool tlb_code_nonglobal(CPUState *cpu, vaddr va, int mmu_idx)
     return cpu->tlb.full[mmu_idx][tlb_index(va)].prot & PAGE_NONGLOBAL;
 }
 
-/* Remember a large page so that flushing any part of it flushes all. */
+/*
+ * Remember a large page so that flushing any part of it flushes all its
+ * pieces.  The ranges may cover more than the pages (a superset is
+ * safe): a page next to a range extends it, and with no room left the
+ * range nearest to the page grows to take it.
+ */
 static void tlb_add_large_page(CPUState *cpu, int mmu_idx, vaddr va,
                                uint64_t size)
 {
     AccelCPUState *acs = accel_cpu_state(cpu);
-    vaddr mask = ~(vaddr)(size - 1);
-    vaddr lp_addr = acs->large_page_addr[mmu_idx];
-    vaddr lp_mask = acs->large_page_mask[mmu_idx];
+    vaddr *start = acs->large_start[mmu_idx];
+    vaddr *end = acs->large_end[mmu_idx];
+    int n = acs->nr_large_ranges[mmu_idx];
+    vaddr lo = va & ~(vaddr)(size - 1);
+    vaddr hi = lo + size;       /* 0 for the top page: see below */
+    vaddr best_gap = (vaddr)-1;
+    int best = 0;
 
-    if (lp_mask) {
-        /* Widen the mask until it covers both regions. */
-        lp_mask &= mask;
-        while (((lp_addr ^ va) & lp_mask) != 0) {
-            lp_mask <<= 1;
-        }
-    } else {
-        lp_mask = mask;
+    if (hi == 0) {
+        hi = (vaddr)-1;         /* the last byte is never flushed alone */
     }
-    acs->large_page_addr[mmu_idx] = va & lp_mask;
-    acs->large_page_mask[mmu_idx] = lp_mask;
+    for (int k = 0; k < n; k++) {
+        vaddr gap;
+
+        if (lo >= start[k] && hi <= end[k]) {
+            return;
+        }
+        gap = hi < start[k] ? start[k] - hi : lo > end[k] ? lo - end[k] : 0;
+        if (gap < best_gap) {
+            best_gap = gap;
+            best = k;
+        }
+    }
+    if (best_gap != 0 && n < TLB_LARGE_RANGES_MAX) {
+        best = n;
+        start[best] = lo;
+        end[best] = hi;
+        acs->nr_large_ranges[mmu_idx] = (uint8_t)(n + 1);
+        return;
+    }
+    if (lo < start[best]) {
+        start[best] = lo;
+    }
+    if (hi > end[best]) {
+        end[best] = hi;
+    }
 }
 
 /* ---- gdb watchpoints ---- */
@@ -397,6 +461,7 @@ void tlb_set_page(CPUState *cpu, vaddr va, hwaddr pa, int prot,
     bool is_ram = false, is_rom = false;
     MemoryRegion *ram_mr = NULL;
     hwaddr ram_off = 0;
+    vaddr lg_mask = 0;
     unsigned idx;
 
     if (mmu_idx < 0 || mmu_idx >= NB_MMU_MODES) {
@@ -420,6 +485,7 @@ void tlb_set_page(CPUState *cpu, vaddr va, hwaddr pa, int prot,
         pa = (pa & lp_mask) + (va4 & (size - 1));
         va = va4;
         tlb_add_large_page(cpu, mmu_idx, va, size);
+        lg_mask = lp_mask;
     }
     va &= TARGET_PAGE_MASK;
     pa &= TARGET_PAGE_MASK;
@@ -474,6 +540,8 @@ void tlb_set_page(CPUState *cpu, vaddr va, hwaddr pa, int prot,
     e->addend = addend;
     __atomic_store_n(&full->phys, pa, __ATOMIC_RELAXED);
     full->prot = prot;
+    full->lg_mask = lg_mask;
+    full->lg_base = va & lg_mask;
     /*
      * Checked after the entry is written, against page_mark_code() on
      * another vCPU, which creates the page's descriptor and then scans

@@ -36,13 +36,13 @@ static inline unsigned tb_jmp_cache_hash(vaddr pc)
 
 /* The cached TB for hash h, or NULL if none or of an older address space. */
 static inline TranslationBlock *tb_jmp_cache_get(CPUState *cpu, unsigned h,
-                                                 vaddr pc)
+                                                 vaddr pc, uint64_t flags)
 {
     TBJmpCacheEntry *e = &cpu->tb_jmp_cache[h];
     TranslationBlock *tb = __atomic_load_n(&e->tb, __ATOMIC_RELAXED);
 
-    if (tb && (e->pc != pc || (e->gen != TB_JMP_GEN_GLOBAL &&
-                               e->gen != cpu->tb_jmp_gen))) {
+    if (tb && (e->pc != pc || e->flags != flags ||
+               (e->gen != TB_JMP_GEN_GLOBAL && e->gen != cpu->tb_jmp_gen))) {
         return NULL;
     }
     return tb;
@@ -59,12 +59,25 @@ static inline void tb_jmp_cache_set(CPUState *cpu, unsigned h,
     cpu->tb_jmp_cache[h].gen = nonglobal ? cpu->tb_jmp_gen
                                          : TB_JMP_GEN_GLOBAL;
     cpu->tb_jmp_cache[h].pc = pc;
+    cpu->tb_jmp_cache[h].flags = tb->flags;
     __atomic_store_n(&cpu->tb_jmp_cache[h].tb, tb, __ATOMIC_RELAXED);
+}
+
+/*
+ * A TB's host code follows its descriptor in the code buffer
+ * (tb_gen_code), so its address needs no load from the TB.
+ */
+#define CODE_GEN_ALIGN 64
+
+static inline uint8_t *tb_code(const TranslationBlock *tb)
+{
+    return (uint8_t *)ROUND_UP((uintptr_t)(tb + 1), CODE_GEN_ALIGN);
 }
 
 /* ---- per-CPU engine state kept outside CPUState ---- */
 #define ACCEL_MAX_CPUS 256
 #define TLB_FLUSH_PAGES_MAX 16
+#define TLB_LARGE_RANGES_MAX 8
 
 typedef struct AccelCPUState {
     /* Set by another thread: flush the TLB before the next TB. */
@@ -77,9 +90,14 @@ typedef struct AccelCPUState {
     vaddr flush_pages[TLB_FLUSH_PAGES_MAX];
     /* MMU indexes with entries since the last full flush. */
     uint32_t used_mmu_mask;
-    /* Union of large pages mapped per MMU index (for tlb_flush_page). */
-    vaddr large_page_addr[NB_MMU_MODES];
-    vaddr large_page_mask[NB_MMU_MODES];
+    /*
+     * A few address ranges [start, end) that hold every large page mapped
+     * per MMU index since the last full flush (tlb_add_large_page): a
+     * flush outside them is a 4K flush.
+     */
+    uint8_t nr_large_ranges[NB_MMU_MODES];
+    vaddr large_start[NB_MMU_MODES][TLB_LARGE_RANGES_MAX];
+    vaddr large_end[NB_MMU_MODES][TLB_LARGE_RANGES_MAX];
     /* MTTCG, under cpus.c's vcpu_mutex: inside cpu_exec, woken. */
     bool running;
     bool kicked;

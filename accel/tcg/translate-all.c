@@ -16,7 +16,6 @@
 #define DEFAULT_CODE_GEN_BUFFER_SIZE (256 * MiB)
 /* Room the backend may write past code_end before it notices. */
 #define CODE_GEN_HIGHWATER (16 * KiB)
-#define CODE_GEN_ALIGN 64
 
 #define TB_HTABLE_BITS 18
 #define TB_HTABLE_SIZE (1u << TB_HTABLE_BITS)
@@ -836,8 +835,7 @@ TranslationBlock *tb_gen_code(CPUState *cpu, vaddr pc, uint64_t flags,
         tcg_cur_cpu = NULL;
 
         /* Code follows the TB struct; restore data follows the code. */
-        code = (uint8_t *)ROUND_UP((uintptr_t)(p + sizeof(*tb)),
-                                   CODE_GEN_ALIGN);
+        code = tb_code(tb);
 
         if (log_enabled(LOG_OP) && log_in_dfilter(pc)) {
             log_printf("OP: pc 0x%016" PRIx64 "\n", pc);

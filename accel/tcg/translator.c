@@ -64,8 +64,12 @@ void *helper_lookup_tb_ptr(CPUState *cpu)
     }
     cpu->ops->get_tb_state(cpu, &pc, &flags);
     h = tb_jmp_cache_hash(pc);
-    tb = tb_jmp_cache_get(cpu, h, pc);
-    if (!tb || tb->flags != flags || tb->invalid) {
+    tb = tb_jmp_cache_get(cpu, h, pc, flags);
+    /*
+     * tb->invalid is only branched on: the return value does not wait
+     * for the TB's cache line.
+     */
+    if (!tb || __builtin_expect(tb->invalid, 0)) {
         int mmu_idx = cpu_fetch_mmu_index(cpu, flags);
         hwaddr phys = get_page_addr_code_probe(cpu, pc, mmu_idx);
         if (phys == (hwaddr)-1) {
@@ -79,12 +83,12 @@ void *helper_lookup_tb_ptr(CPUState *cpu)
                          tb->pcrel ? tlb_code_nonglobal(cpu, pc, mmu_idx)
                                    : tb->nonglobal);
     }
-    if (log_in_dfilter(tb->pc)) {
+    if (__builtin_expect(log_enabled(LOG_EXEC), 0) && log_in_dfilter(tb->pc)) {
         log_mask_printf(LOG_EXEC, "Trace %d: %p [%016" PRIx64 "/%" PRIx64
                         "] (lookup)\n", cpu->cpu_index, (void *)tb->tc_ptr,
                         tb->pc, tb->flags);
     }
-    return tb->tc_ptr;
+    return tb_code(tb);
 }
 
 static const TCGHelperInfo helper_info_lookup_tb_ptr = {

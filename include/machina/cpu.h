@@ -29,7 +29,7 @@ typedef enum MMUAccessType {
 #define TARGET_PAGE_SIZE (1ULL << TARGET_PAGE_BITS)
 #define TARGET_PAGE_MASK (~(TARGET_PAGE_SIZE - 1))
 
-#define CPU_TLB_BITS 8
+#define CPU_TLB_BITS 12
 #define CPU_TLB_SIZE (1 << CPU_TLB_BITS)
 #define NB_MMU_MODES 8
 
@@ -49,6 +49,11 @@ typedef struct TBJmpCacheEntry {
      */
     uint32_t gen;
     vaddr pc;                   /* guest pc the entry is for */
+    /*
+     * The TB's flags, copied: a hit then reads nothing of the TB before
+     * jumping to its code (tb_code()), which saves a dependent cache miss.
+     */
+    uint64_t flags;
 } TBJmpCacheEntry;
 
 #define TB_JMP_GEN_GLOBAL 0xffffffffu
@@ -64,6 +69,13 @@ typedef struct CPUTLBEntry {
 typedef struct CPUTLBEntryFull {
     hwaddr phys;                /* physical page address */
     int prot;                   /* PAGE_READ | PAGE_WRITE | PAGE_EXEC */
+    /*
+     * A 4K piece of a large guest page: the large page's virtual base
+     * and mask (lg_mask 0 for an ordinary page), so that flushing any
+     * address of the large page finds all its pieces.
+     */
+    vaddr lg_base;
+    vaddr lg_mask;
 } CPUTLBEntryFull;
 
 /*

@@ -363,10 +363,22 @@ static void test_large_page(void **state)
     /* Only the 4K piece asked for is mapped. */
     assert_true(entry(1, LARGE_VA)->addr_read & TLB_INVALID_MASK);
     try_ld(RAM_BASE + 0x2000, make_memop_idx(MO_8, 1), &v);
-    /* Flushing another 4K piece of the large page flushes all of it. */
+    try_ld(RAM_BASE + 0x1000, make_memop_idx(MO_8, 1), &v);
+    /* A 4K page outside the large one: the large page's piece stays. */
+    tlb_flush_page(cpu, RAM_BASE + 0x1000);
+    assert_true(entry(1, RAM_BASE + 0x1000)->addr_read & TLB_INVALID_MASK);
+    assert_int_equal(entry(1, LARGE_VA + 0x5000)->addr_read,
+                     LARGE_VA + 0x5000);
+    /* Flushing another 4K piece of the large page flushes all of it... */
     tlb_flush_page(cpu, LARGE_VA + 0x100000);
     assert_true(entry(1, LARGE_VA + 0x5000)->addr_read & TLB_INVALID_MASK);
-    assert_true(entry(1, RAM_BASE + 0x2000)->addr_read & TLB_INVALID_MASK);
+    /* ...and nothing else. */
+    assert_int_equal(entry(1, RAM_BASE + 0x2000)->addr_read,
+                     RAM_BASE + 0x2000);
+    /* Until a full flush, a later piece of that page is still known. */
+    try_ld(LARGE_VA + 0x7000, make_memop_idx(MO_8, 1), &v);
+    tlb_flush_page(cpu, LARGE_VA + 0x1ff000);
+    assert_true(entry(1, LARGE_VA + 0x7000)->addr_read & TLB_INVALID_MASK);
 }
 
 static void test_subpage(void **state)

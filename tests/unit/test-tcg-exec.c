@@ -1008,7 +1008,7 @@ static void test_qemu_ldst_miss(void **state)
     assert_true(ra <= tcg_ctx->insn_end_off[2]);
 
     /* Flagged entry (MMIO) takes the slow path too. */
-    cpu->parent.tlb.table[1][(page >> 12) & 0xff].addr_read |= TLB_MMIO;
+    cpu->parent.tlb.table[1][(page >> 12) & (CPU_TLB_SIZE - 1)].addr_read |= TLB_MMIO;
     cpu->r[0] = page + 8;
     ld_calls = 0;
     ld_ret = 0xfedcba9876543210ULL;
