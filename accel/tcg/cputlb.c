@@ -76,6 +76,7 @@ static void tlb_flush_local(CPUState *cpu)
             memset(cpu->tlb.table[i], 0xff, sizeof(cpu->tlb.table[i]));
         }
         acs->nr_large_ranges[i] = 0;
+        acs->nr_nonglobal[i] = 0;
     }
     acs->used_mmu_mask = 0;
     tb_jmp_cache_clear(cpu);
@@ -270,15 +271,22 @@ static void tlb_drop_nonglobal(CPUState *cpu)
     AccelCPUState *acs = accel_cpu_state(cpu);
 
     for (int i = 0; i < NB_MMU_MODES; i++) {
+        int n = acs->nr_nonglobal[i];
+
         if (!(acs->used_mmu_mask & (1u << i))) {
             continue;
         }
-        for (int j = 0; j < CPU_TLB_SIZE; j++) {
+        /* Arm Linux switches ASID at every uaccess (SW PAN): be quick. */
+        for (int k = 0; k < (n > TLB_NONGLOBAL_MAX ? CPU_TLB_SIZE : n);
+             k++) {
+            int j = n > TLB_NONGLOBAL_MAX ? k : acs->nonglobal_idx[i][k];
+
             if (cpu->tlb.full[i][j].prot & PAGE_NONGLOBAL) {
                 memset(&cpu->tlb.table[i][j], 0xff, sizeof(CPUTLBEntry));
                 cpu->tlb.full[i][j].prot = 0;
             }
         }
+        acs->nr_nonglobal[i] = 0;
     }
 }
 
@@ -453,6 +461,7 @@ static void watchpoint_check(CPUState *cpu, vaddr addr, int size,
 void tlb_set_page(CPUState *cpu, vaddr va, hwaddr pa, int prot,
                   int mmu_idx, uint64_t size)
 {
+    AccelCPUState *acs = accel_cpu_state(cpu);
     FlatRange fr;
     CPUTLBEntry *e;
     CPUTLBEntryFull *full;
@@ -527,8 +536,18 @@ void tlb_set_page(CPUState *cpu, vaddr va, hwaddr pa, int prot,
         }
     }
 
-    accel_cpu_state(cpu)->used_mmu_mask |= 1u << mmu_idx;
+    acs->used_mmu_mask |= 1u << mmu_idx;
     idx = tlb_index(va);
+    if (prot & PAGE_NONGLOBAL) {
+        int n = acs->nr_nonglobal[mmu_idx];
+
+        if (n < TLB_NONGLOBAL_MAX) {
+            acs->nonglobal_idx[mmu_idx][n] = (uint16_t)idx;
+        }
+        if (n <= TLB_NONGLOBAL_MAX) {
+            acs->nr_nonglobal[mmu_idx] = (uint16_t)(n + 1);
+        }
+    }
     e = &cpu->tlb.table[mmu_idx][idx];
     full = &cpu->tlb.full[mmu_idx][idx];
     e->addr_read = (prot & PAGE_READ) ? (va | flags) : (uint64_t)-1;

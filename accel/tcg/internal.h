@@ -78,6 +78,7 @@ static inline uint8_t *tb_code(const TranslationBlock *tb)
 #define ACCEL_MAX_CPUS 256
 #define TLB_FLUSH_PAGES_MAX 16
 #define TLB_LARGE_RANGES_MAX 8
+#define TLB_NONGLOBAL_MAX 128
 
 typedef struct AccelCPUState {
     /* Set by another thread: flush the TLB before the next TB. */
@@ -95,6 +96,13 @@ typedef struct AccelCPUState {
      * per MMU index since the last full flush (tlb_add_large_page): a
      * flush outside them is a 4K flush.
      */
+    /*
+     * Where the non-global entries are (filled since the last ASID
+     * switch), so that a switch need not scan the whole TLB; more than
+     * TLB_NONGLOBAL_MAX: scan.
+     */
+    uint16_t nr_nonglobal[NB_MMU_MODES];
+    uint16_t nonglobal_idx[NB_MMU_MODES][TLB_NONGLOBAL_MAX];
     uint8_t nr_large_ranges[NB_MMU_MODES];
     vaddr large_start[NB_MMU_MODES][TLB_LARGE_RANGES_MAX];
     vaddr large_end[NB_MMU_MODES][TLB_LARGE_RANGES_MAX];
