@@ -105,14 +105,15 @@ static TranslationBlock *tb_find(CPUState *cpu, TranslationBlock *last_tb,
 {
     TranslationBlock *tb;
     uint64_t flags;
+    uint32_t epoch;
     vaddr pc;
     unsigned h;
 
     cpu->ops->get_tb_state(cpu, &pc, &flags);
+    epoch = tb_inval_epoch_now();
     h = tb_jmp_cache_hash(pc);
-    tb = tb_jmp_cache_get(cpu, h, pc, flags);
-    if (!tb || tb->invalid ||
-        (cpu->singlestep && tb->icount > 1)) {
+    tb = tb_jmp_cache_get(cpu, h, pc, flags, epoch);
+    if (!tb || (cpu->singlestep && tb->icount > 1)) {
         int mmu_idx = cpu_fetch_mmu_index(cpu, flags);
         unsigned flushes = tb_flush_count;
         /* Raises the guest's instruction fault if pc is not mapped. */
@@ -129,7 +130,7 @@ static TranslationBlock *tb_find(CPUState *cpu, TranslationBlock *last_tb,
         }
         tb_jmp_cache_set(cpu, h, tb, pc,
                          tb->pcrel ? tlb_code_nonglobal(cpu, pc, mmu_idx)
-                                   : tb->nonglobal);
+                                   : tb->nonglobal, epoch);
     }
     if (last_tb && !cpu->singlestep) {
         tb_add_jump(last_tb, tb_exit, tb);

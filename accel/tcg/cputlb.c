@@ -33,6 +33,11 @@ static inline uint64_t tlb_tag(const CPUTLBEntry *e, MMUAccessType type)
     }
 }
 
+static inline unsigned phys_filter_bit(hwaddr page)
+{
+    return (unsigned)(page >> TARGET_PAGE_BITS) & (TLB_PHYS_FILTER_BITS - 1);
+}
+
 static inline bool tlb_hit(uint64_t tag, vaddr addr)
 {
     return (tag & (TARGET_PAGE_MASK | TLB_INVALID_MASK)) ==
@@ -79,6 +84,10 @@ static void tlb_flush_local(CPUState *cpu)
         acs->nr_nonglobal[i] = 0;
     }
     acs->used_mmu_mask = 0;
+    /* After the entries: a scanner that sees a clear bit sees them gone. */
+    for (i = 0; i < TLB_PHYS_FILTER_BITS / 64; i++) {
+        __atomic_store_n(&acs->phys_filter[i], 0, __ATOMIC_RELAXED);
+    }
     tb_jmp_cache_clear(cpu);
 }
 
@@ -561,6 +570,11 @@ void tlb_set_page(CPUState *cpu, vaddr va, hwaddr pa, int prot,
     full->prot = prot;
     full->lg_mask = lg_mask;
     full->lg_base = va & lg_mask;
+    if (is_ram && (prot & PAGE_WRITE)) {
+        unsigned b = phys_filter_bit(pa);
+        __atomic_fetch_or(&acs->phys_filter[b / 64], 1ull << (b % 64),
+                          __ATOMIC_RELAXED);
+    }
     /*
      * Checked after the entry is written, against page_mark_code() on
      * another vCPU, which creates the page's descriptor and then scans
@@ -584,6 +598,13 @@ void tlb_protect_code(hwaddr phys_page)
 
     phys_page &= TARGET_PAGE_MASK;
     CPU_FOREACH(cpu) {
+        unsigned b = phys_filter_bit(phys_page);
+
+        /* Seq_cst, against tlb_set_page's fence: see there. */
+        if (!(__atomic_load_n(&accel_cpu_state(cpu)->phys_filter[b / 64],
+                              __ATOMIC_SEQ_CST) & (1ull << (b % 64)))) {
+            continue;
+        }
         for (m = 0; m < NB_MMU_MODES; m++) {
             for (i = 0; i < CPU_TLB_SIZE; i++) {
                 CPUTLBEntry *e = &cpu->tlb.table[m][i];

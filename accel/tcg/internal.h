@@ -34,16 +34,40 @@ static inline unsigned tb_jmp_cache_hash(vaddr pc)
     return tb_jmp_cache_hash_page(pc) | off;
 }
 
-/* The cached TB for hash h, or NULL if none or of an older address space. */
+/*
+ * Bumped after every TB invalidation.  A jump-cache entry remembers the
+ * epoch in which its TB was last seen valid: a hit in the same epoch
+ * needs no look at the TB (a pc-relative TB may sit in entries of any
+ * pc, which tb_phys_invalidate cannot find).
+ */
+extern uint32_t tb_inval_epoch;
+
+static inline uint32_t tb_inval_epoch_now(void)
+{
+    /* Pairs with the release increment after tb->invalid is set. */
+    return __atomic_load_n(&tb_inval_epoch, __ATOMIC_ACQUIRE);
+}
+
+/*
+ * The cached valid TB for hash h, or NULL if none, of an older address
+ * space or invalidated.  epoch: tb_inval_epoch_now(), read first.
+ */
 static inline TranslationBlock *tb_jmp_cache_get(CPUState *cpu, unsigned h,
-                                                 vaddr pc, uint64_t flags)
+                                                 vaddr pc, uint64_t flags,
+                                                 uint32_t epoch)
 {
     TBJmpCacheEntry *e = &cpu->tb_jmp_cache[h];
     TranslationBlock *tb = __atomic_load_n(&e->tb, __ATOMIC_RELAXED);
 
-    if (tb && (e->pc != pc || e->flags != flags ||
-               (e->gen != TB_JMP_GEN_GLOBAL && e->gen != cpu->tb_jmp_gen))) {
+    if (!tb || e->pc != pc || e->flags != flags ||
+        (e->gen != TB_JMP_GEN_GLOBAL && e->gen != cpu->tb_jmp_gen)) {
         return NULL;
+    }
+    if (__builtin_expect(e->epoch != epoch, 0)) {
+        if (__atomic_load_n(&tb->invalid, __ATOMIC_ACQUIRE)) {
+            return NULL;
+        }
+        e->epoch = epoch;
     }
     return tb;
 }
@@ -54,8 +78,9 @@ static inline TranslationBlock *tb_jmp_cache_get(CPUState *cpu, unsigned h,
  */
 static inline void tb_jmp_cache_set(CPUState *cpu, unsigned h,
                                     TranslationBlock *tb, vaddr pc,
-                                    bool nonglobal)
+                                    bool nonglobal, uint32_t epoch)
 {
+    cpu->tb_jmp_cache[h].epoch = epoch;
     cpu->tb_jmp_cache[h].gen = nonglobal ? cpu->tb_jmp_gen
                                          : TB_JMP_GEN_GLOBAL;
     cpu->tb_jmp_cache[h].pc = pc;
@@ -79,6 +104,7 @@ static inline uint8_t *tb_code(const TranslationBlock *tb)
 #define TLB_FLUSH_PAGES_MAX 16
 #define TLB_LARGE_RANGES_MAX 8
 #define TLB_NONGLOBAL_MAX 128
+#define TLB_PHYS_FILTER_BITS 65536
 
 typedef struct AccelCPUState {
     /* Set by another thread: flush the TLB before the next TB. */
@@ -103,6 +129,12 @@ typedef struct AccelCPUState {
      */
     uint16_t nr_nonglobal[NB_MMU_MODES];
     uint16_t nonglobal_idx[NB_MMU_MODES][TLB_NONGLOBAL_MAX];
+    /*
+     * A bit per hash of a RAM page that some writable entry maps since
+     * the last full flush (set before the entry's seq_cst fence), so
+     * that tlb_protect_code() scans only the TLBs that may map the page.
+     */
+    uint64_t phys_filter[TLB_PHYS_FILTER_BITS / 64];
     uint8_t nr_large_ranges[NB_MMU_MODES];
     vaddr large_start[NB_MMU_MODES][TLB_LARGE_RANGES_MAX];
     vaddr large_end[NB_MMU_MODES][TLB_LARGE_RANGES_MAX];

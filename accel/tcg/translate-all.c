@@ -384,6 +384,8 @@ void tb_add_jump(TranslationBlock *last_tb, int n, TranslationBlock *tb)
 
 /* ---- invalidation ---- */
 
+uint32_t tb_inval_epoch;
+
 /* Unlink tb from everything (tb_lock held); pages other than cur may go. */
 static void tb_phys_invalidate(TranslationBlock *tb, hwaddr cur_page)
 {
@@ -396,6 +398,7 @@ static void tb_phys_invalidate(TranslationBlock *tb, hwaddr cur_page)
         return;
     }
     __atomic_store_n(&tb->invalid, true, __ATOMIC_RELEASE);
+    __atomic_add_fetch(&tb_inval_epoch, 1, __ATOMIC_RELEASE);
 
     for (pp = &tb_htable[tb_hash(tb->phys_pc, tb_key_pc(tb), tb->flags)];
          *pp;

@@ -45,31 +45,28 @@ bool translator_use_goto_tb(TranslationBlock *tb, vaddr dest)
     return ((tb->pc ^ dest) & TARGET_PAGE_MASK) == 0;
 }
 
-void *helper_lookup_tb_ptr(CPUState *cpu)
+/* Stay in generated code?  Not with a request pending or single-stepping. */
+static inline bool lookup_must_exit(CPUState *cpu)
 {
-    TranslationBlock *tb;
-    uint64_t flags;
-    vaddr pc;
-    unsigned h;
-
     /*
      * Other threads set both flags with atomics; relaxed loads (plain
      * movs) suffice: a late-seen request is caught at the next TB entry.
      */
-    if (__atomic_load_n(&cpu->exit_request, __ATOMIC_RELAXED) ||
-        (__atomic_load_n(&cpu->interrupt_request, __ATOMIC_RELAXED) &
-         CPU_INTERRUPT_HARD) ||
-        cpu->singlestep) {
-        return tcg_code_gen_epilogue;
-    }
-    cpu->ops->get_tb_state(cpu, &pc, &flags);
-    h = tb_jmp_cache_hash(pc);
-    tb = tb_jmp_cache_get(cpu, h, pc, flags);
-    /*
-     * tb->invalid is only branched on: the return value does not wait
-     * for the TB's cache line.
-     */
-    if (!tb || __builtin_expect(tb->invalid, 0)) {
+    return __atomic_load_n(&cpu->exit_request, __ATOMIC_RELAXED) ||
+           (__atomic_load_n(&cpu->interrupt_request, __ATOMIC_RELAXED) &
+            CPU_INTERRUPT_HARD) ||
+           cpu->singlestep;
+}
+
+/* The host code of the TB for (pc, flags), or the epilogue. */
+static inline void *lookup_tb_code(CPUState *cpu, vaddr pc, uint64_t flags)
+{
+    uint32_t epoch = tb_inval_epoch_now();
+    unsigned h = tb_jmp_cache_hash(pc);
+    /* A hit reads nothing of the TB: no dependent cache miss. */
+    TranslationBlock *tb = tb_jmp_cache_get(cpu, h, pc, flags, epoch);
+
+    if (!tb) {
         int mmu_idx = cpu_fetch_mmu_index(cpu, flags);
         hwaddr phys = get_page_addr_code_probe(cpu, pc, mmu_idx);
         if (phys == (hwaddr)-1) {
@@ -81,7 +78,7 @@ void *helper_lookup_tb_ptr(CPUState *cpu)
         }
         tb_jmp_cache_set(cpu, h, tb, pc,
                          tb->pcrel ? tlb_code_nonglobal(cpu, pc, mmu_idx)
-                                   : tb->nonglobal);
+                                   : tb->nonglobal, epoch);
     }
     if (__builtin_expect(log_enabled(LOG_EXEC), 0) && log_in_dfilter(tb->pc)) {
         log_mask_printf(LOG_EXEC, "Trace %d: %p [%016" PRIx64 "/%" PRIx64
@@ -89,6 +86,34 @@ void *helper_lookup_tb_ptr(CPUState *cpu)
                         tb->pc, tb->flags);
     }
     return tb_code(tb);
+}
+
+void *helper_lookup_tb_ptr(CPUState *cpu)
+{
+    uint64_t flags;
+    vaddr pc;
+
+    if (lookup_must_exit(cpu)) {
+        return tcg_code_gen_epilogue;
+    }
+    cpu->ops->get_tb_state(cpu, &pc, &flags);
+    return lookup_tb_code(cpu, pc, flags);
+}
+
+/*
+ * The front end knows the CPU state flags at the jump (they are the
+ * TB's, as a plain branch changes none of them): no get_tb_state call.
+ * gdb breakpoints may add pc-dependent flags (Arm): then ask.
+ */
+void *helper_lookup_tb_ptr_flags(CPUState *cpu, uint64_t pc, uint64_t flags)
+{
+    if (lookup_must_exit(cpu)) {
+        return tcg_code_gen_epilogue;
+    }
+    if (__builtin_expect(cpu->nb_breakpoints != 0, 0)) {
+        return helper_lookup_tb_ptr(cpu);
+    }
+    return lookup_tb_code(cpu, pc, flags);
 }
 
 static const TCGHelperInfo helper_info_lookup_tb_ptr = {
@@ -99,11 +124,28 @@ static const TCGHelperInfo helper_info_lookup_tb_ptr = {
     .has_ret = true,
 };
 
+static const TCGHelperInfo helper_info_lookup_tb_ptr_flags = {
+    .func = (void *)helper_lookup_tb_ptr_flags,
+    .name = "lookup_tb_ptr_flags",
+    .flags = TCG_CALL_NO_WRITE_GLOBALS,
+    .nargs = 3,
+    .has_ret = true,
+};
+
 void tcg_gen_lookup_and_goto_ptr(void)
 {
     TCGv_ptr ptr = tcg_temp_new_i64();
 
     tcg_gen_call1(&helper_info_lookup_tb_ptr, ptr, tcg_ctx->env);
+    tcg_gen_goto_ptr(ptr);
+}
+
+void tcg_gen_lookup_and_goto_ptr_flags(TCGv_i64 pc, uint64_t flags)
+{
+    TCGv_ptr ptr = tcg_temp_new_i64();
+
+    tcg_gen_call3(&helper_info_lookup_tb_ptr_flags, ptr, tcg_ctx->env, pc,
+                  tcg_constant_i64((int64_t)flags));
     tcg_gen_goto_ptr(ptr);
 }
 

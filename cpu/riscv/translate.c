@@ -217,6 +217,16 @@ bool misaligned_target(DisasContext *ctx, uint64_t dest)
     return (dest & (has_ext(ctx, 'C') ? 1 : 3)) != 0;
 }
 
+/*
+ * The state flags after this insn: the TB's, but for mstatus.FS, which
+ * an FP insn may have made dirty (everything else that the flags hold
+ * changes only in insns that end the TB).
+ */
+static uint64_t tb_flags_now(DisasContext *ctx)
+{
+    return deposit64(ctx->tb->flags, TB_FLAGS_FS_SHIFT, 2, ctx->fs);
+}
+
 void gen_goto_tb(DisasContext *ctx, int n, uint64_t dest)
 {
     if (translator_use_goto_tb(ctx->tb, dest)) {
@@ -231,7 +241,7 @@ void gen_goto_tb(DisasContext *ctx, int n, uint64_t dest)
         tcg_gen_exit_tb((uintptr_t)ctx->tb | n);
     } else {
         gen_set_pc_final(ctx, dest);
-        tcg_gen_lookup_and_goto_ptr();
+        tcg_gen_lookup_and_goto_ptr_flags(cpu_pc, tb_flags_now(ctx));
     }
 }
 
@@ -250,7 +260,7 @@ void gen_jump_dyn(DisasContext *ctx, TCGv target, int rd)
     }
     gen_set_gpr_pc(ctx, rd, ctx->pc_next);
     tcg_gen_mov_i64(cpu_pc, target);
-    tcg_gen_lookup_and_goto_ptr();
+    tcg_gen_lookup_and_goto_ptr_flags(cpu_pc, tb_flags_now(ctx));
     ctx->is_jmp = DISAS_NORETURN;
 }
 

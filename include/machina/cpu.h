@@ -48,6 +48,8 @@ typedef struct TBJmpCacheEntry {
      * was mapped PAGE_NONGLOBAL then, else TB_JMP_GEN_GLOBAL.
      */
     uint32_t gen;
+    /* tb_inval_epoch when the TB was last seen valid (tb_jmp_cache_get) */
+    uint32_t epoch;
     vaddr pc;                   /* guest pc the entry is for */
     /*
      * The TB's flags, copied: a hit then reads nothing of the TB before

@@ -69,6 +69,11 @@ void gen_tb_end(TranslationBlock *tb, int num_insns);
 bool translator_use_goto_tb(TranslationBlock *tb, vaddr dest);
 /* Emit: call helper_lookup_tb_ptr(env) and goto_ptr the result. */
 void tcg_gen_lookup_and_goto_ptr(void);
+/*
+ * The same when the state flags at the target are known to be flags
+ * (a branch: the TB's own) and pc holds the target.
+ */
+void tcg_gen_lookup_and_goto_ptr_flags(TCGv_i64 pc, uint64_t flags);
 /* Fetch guest code bytes through the code TLB (may raise a fault). */
 uint32_t translator_lduw(CPUState *cpu, TranslationBlock *tb, vaddr pc);
 uint32_t translator_ldl(CPUState *cpu, TranslationBlock *tb, vaddr pc);
@@ -133,6 +138,7 @@ void helper_st_mmu(CPUState *cpu, uint64_t addr, uint64_t val, uint32_t oi,
                    uintptr_t retaddr);
 /* Host code address of the TB for the current state, or the epilogue. */
 void *helper_lookup_tb_ptr(CPUState *cpu);
+void *helper_lookup_tb_ptr_flags(CPUState *cpu, uint64_t pc, uint64_t flags);
 
 /* ---- Debugging (gdbstub) ---- */
 /* A gdb breakpoint is set at pc: the front end ends the TB before it. */
