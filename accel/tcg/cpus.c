@@ -289,12 +289,14 @@ bool accel_sync_wait_bail(void)
 /*
  * Can cpu run now?  Applies stop requests and wakes halted CPUs.  On the
  * CPU's own thread.  The acquire load of stopped pairs with the release
- * store of whoever starts the CPU (PSCI CPU_ON resets it first).
+ * store of whoever starts the CPU (PSCI CPU_ON resets it first); the
+ * release store here hands the CPU's state and its last guest stores
+ * to whoever sees it stopped (PSCI AFFINITY_INFO, then CPU_ON).
  */
 static bool cpu_runnable(CPUState *cpu)
 {
     if (cpu->stop_requested) {
-        __atomic_store_n(&cpu->stopped, true, __ATOMIC_RELAXED);
+        __atomic_store_n(&cpu->stopped, true, __ATOMIC_RELEASE);
         cpu->stop_requested = false;
     }
     if (__atomic_load_n(&cpu->stopped, __ATOMIC_ACQUIRE)) {

@@ -587,6 +587,17 @@ static void *virt_build_fdt(MachineState *ms, ArmVirtState *s,
 
 /* ---- PSCI (DEN 0022), conduit HVC ---- */
 
+/* Calls and return values beyond machina/arm.h's (DEN 0022 ch. 5). */
+#define PSCI_FN_CPU_ON_32           0x84000003u
+#define PSCI_FN_CPU_ON_64           0xc4000003u
+#define PSCI_FN_AFFINITY_INFO_32    0x84000004u
+#define PSCI_FN_AFFINITY_INFO_64    0xc4000004u
+#define PSCI_RET_SUCCESS            0
+#define PSCI_RET_INVALID_PARAMETERS (-2)
+#define PSCI_RET_ALREADY_ON         (-4)
+#define PSCI_AFFINITY_ON            0
+#define PSCI_AFFINITY_OFF           1
+
 static ARMCPU *virt_cpu_by_mpidr(uint64_t mpidr)
 {
     ArmVirtState *s = virt_state;
@@ -599,11 +610,76 @@ static ARMCPU *virt_cpu_by_mpidr(uint64_t mpidr)
     return NULL;
 }
 
+/*
+ * CPU_ON.  Under thread=multi the caller runs on its own
+ * vCPU thread while the target's thread may look at the target at any
+ * time, and two CPUs may start one target at once.  Under the machine
+ * lock the check and the set-up are one step (the second caller gets
+ * ALREADY_ON; the reset's timer and GIC calls need the lock anyway).
+ * The release store of stopped publishes the new registers to the
+ * acquire load in cpu_runnable() on the target's thread; the kick wakes
+ * that thread from its idle wait.
+ */
+static int64_t virt_psci_cpu_on(uint32_t fn, uint64_t mpidr, uint64_t entry,
+                                uint64_t ctx)
+{
+    ARMCPU *target;
+    CPUState *tcs;
+
+    if (fn == PSCI_FN_CPU_ON_32) {
+        /* SMC32: the arguments are W1-W3 (SMCCC 2.6). */
+        mpidr = (uint32_t)mpidr;
+        entry = (uint32_t)entry;
+        ctx = (uint32_t)ctx;
+    }
+    target = virt_cpu_by_mpidr(mpidr);
+    if (!target) {
+        return PSCI_RET_INVALID_PARAMETERS;
+    }
+    tcs = arm_cpu_state(target);
+    machine_lock();
+    if (!__atomic_load_n(&tcs->stopped, __ATOMIC_ACQUIRE)) {
+        machine_unlock();
+        return PSCI_RET_ALREADY_ON;
+    }
+    arm_cpu_set_reset_vector(target, entry, ctx);
+    tcs->ops->reset(tcs);
+    __atomic_store_n(&tcs->stopped, false, __ATOMIC_RELEASE);
+    machine_unlock();
+    cpu_kick(tcs);
+    return PSCI_RET_SUCCESS;
+}
+
+/*
+ * AFFINITY_INFO.  stopped is set by the target's own
+ * thread when it acts on CPU_OFF (a release store in cpu_runnable()), so
+ * an acquire load here orders whatever the target wrote before CPU_OFF
+ * before the caller's next accesses.  Levels above 0 answer ON, as in
+ * QEMU (the one cluster is never off).
+ */
+static int64_t virt_psci_affinity_info(uint32_t fn, uint64_t mpidr,
+                                       uint64_t level)
+{
+    ARMCPU *target;
+
+    if (fn == PSCI_FN_AFFINITY_INFO_32) {
+        mpidr = (uint32_t)mpidr;
+        level = (uint32_t)level;
+    }
+    if (level != 0) {
+        return PSCI_AFFINITY_ON;
+    }
+    target = virt_cpu_by_mpidr(mpidr);
+    if (!target) {
+        return PSCI_RET_INVALID_PARAMETERS;
+    }
+    return __atomic_load_n(&arm_cpu_state(target)->stopped, __ATOMIC_ACQUIRE)
+           ? PSCI_AFFINITY_OFF : PSCI_AFFINITY_ON;
+}
+
 static bool virt_firmware_call(CPUState *cs, bool is_smc, uint64_t *regs)
 {
     uint32_t fn = (uint32_t)regs[0];
-    ARMCPU *target;
-    CPUState *tcs;
 
     if (is_smc) {
         return false;           /* the device tree says "hvc" */
@@ -625,24 +701,13 @@ static bool virt_firmware_call(CPUState *cs, bool is_smc, uint64_t *regs)
         cs->stop_requested = true;
         cpu_exit(cs);
         break;
-    case 0x84000003:            /* CPU_ON (SMC32) */
-    case 0xc4000003:            /* CPU_ON (SMC64) */
-        target = virt_cpu_by_mpidr(regs[1]);
-        if (!target) {
-            regs[0] = (uint64_t)-2;     /* INVALID_PARAMETERS */
-            break;
-        }
-        tcs = arm_cpu_state(target);
-        if (!tcs->stopped) {
-            regs[0] = (uint64_t)-4;     /* ALREADY_ON */
-            break;
-        }
-        arm_cpu_set_reset_vector(target, fn == 0x84000003 ?
-                                 (uint32_t)regs[2] : regs[2], regs[3]);
-        tcs->ops->reset(tcs);
-        tcs->stopped = false;
-        cpu_kick(tcs);
-        regs[0] = 0;
+    case PSCI_FN_CPU_ON_32:
+    case PSCI_FN_CPU_ON_64:
+        regs[0] = (uint64_t)virt_psci_cpu_on(fn, regs[1], regs[2], regs[3]);
+        break;
+    case PSCI_FN_AFFINITY_INFO_32:
+    case PSCI_FN_AFFINITY_INFO_64:
+        regs[0] = (uint64_t)virt_psci_affinity_info(fn, regs[1], regs[2]);
         break;
     case PSCI_1_0_FN_PSCI_FEATURES:
         switch ((uint32_t)regs[1]) {
@@ -650,8 +715,10 @@ static bool virt_firmware_call(CPUState *cs, bool is_smc, uint64_t *regs)
         case PSCI_0_2_FN_SYSTEM_OFF:
         case PSCI_0_2_FN_SYSTEM_RESET:
         case PSCI_0_2_FN_CPU_OFF:
-        case 0x84000003:
-        case 0xc4000003:
+        case PSCI_FN_CPU_ON_32:
+        case PSCI_FN_CPU_ON_64:
+        case PSCI_FN_AFFINITY_INFO_32:
+        case PSCI_FN_AFFINITY_INFO_64:
         case PSCI_1_0_FN_PSCI_FEATURES:
             regs[0] = 0;
             break;

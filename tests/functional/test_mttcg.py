@@ -41,6 +41,22 @@ def test_riscv_smp_atomics(emu, guest_dir, thread):
     assert rc == 0
 
 
+def test_riscv_smp_fence_multi(emu, guest_dir):
+    """FENCE RW,RW orders a store before a later load across host
+    threads (SB litmus, 2 x 100K rounds: 0/0 never seen; the build before
+    the host barrier saw it ~100 times) and MSIP + WFI wake-ups between 4
+    harts are not lost.  thread=multi only: under round-robin the per-round
+    pair sync costs a time slice per round."""
+    elf = os.path.join(guest_dir, "smp-fence.elf")
+    if not os.path.exists(elf):
+        pytest.skip("smp-fence.elf not built (make guest-tests)")
+    with machina.Vm(machina.baremetal_args(elf) + ["-smp", "4"] +
+                    accel("multi")) as vm:
+        rc = vm.wait_exit(timeout=300)
+    assert "PASS: smp-fence" in vm.text, vm.text
+    assert rc == 0
+
+
 def a64_run(name, extra):
     emu = aarch64_emulator()
     if not os.access(emu, os.X_OK):
@@ -60,6 +76,18 @@ def test_aarch64_smp_atomics(thread):
     """4 CPUs x 1M STADD, LDXR/STXR (X and W), CASAL, CASPAL and STUMAX:
     exact sums."""
     a64_run("atomic3", ["-smp", "4"] + accel(thread))
+
+
+@pytest.mark.parametrize("thread", THREADS)
+def test_aarch64_psci_cpu_on_race(thread):
+    """PSCI with the CPUs running at once: each secondary started and
+    stopped 1000 times (CPU_ON, a second CPU_ON gets ALREADY_ON, the
+    started CPU sees its context id, AFFINITY_INFO polled until OFF),
+    then CPUs 1 and 2 race CPU_ON on CPU 3 1000 times: exactly one wins.
+    The unlocked CPU_ON let both win from round ~150 on under
+    thread=multi (2 runs).  (QEMU 7.2 itself fails the first part at -smp 4: a
+    second CPU_ON can succeed there.)"""
+    a64_run("psci_race", ["-smp", "4"] + accel(thread))
 
 
 @pytest.mark.parametrize("name", ["atomic", "atomic2"])
