@@ -5,18 +5,14 @@
  * SVC round trips from EL0.  -DWORKLOAD=n picks one; it prints a checksum
  * and powers off through PSCI.
  */
-#include "lib.h"
+#define PG 4096
+#include "mmulib.h"             /* descriptor bits, shared with the MMU tests */
 
 #ifndef WORKLOAD
 #define WORKLOAD 0
 #endif
 
-#define PG 4096
-#define AF (1ULL << 10)
-#define SH_INNER (3ULL << 8)
-#define ATTR_DEV (0ULL << 2)
-#define ATTR_MEM (1ULL << 2)
-#define ARENA_VA 0x80000000ULL  /* L1 index 2: the arena's 4 KiB pages */
+#define ARENA_VA VBASE          /* L1 index 2: the arena's 4 KiB pages */
 #define ARENA_PAGES 64
 
 static uint64_t l1[512] __attribute__((aligned(PG)));
@@ -57,7 +53,7 @@ static uint64_t memory(void)
     l1[2] = (uint64_t)l2 | 3;
     l2[0] = (uint64_t)l3 | 3;
     for (int i = 0; i < ARENA_PAGES; i++) {
-        l3[i] = ((uint64_t)arena + i * PG) | AF | SH_INNER | ATTR_MEM | 3;
+        l3[i] = page(arena + i * PG, 0);
     }
     SYSREG_WRITE(mair_el1, 0xff00ULL);
     /* T0SZ=25 (39-bit VA), WBWA, inner shareable, 4K, EPD1, 48-bit PA. */

@@ -17,7 +17,10 @@ import subprocess
 
 import pytest
 
+import baredisplay
 import machina
+from baredisplay import base_args, emulator, qemu
+from baredisplay import guest_elf as _guest_elf
 from test_display import Rfb, expected_pattern, read_png, read_ppm
 
 W, H = 320, 200
@@ -26,27 +29,8 @@ MODES = 5
 ARCHES = ("riscv64", "aarch64")
 
 
-def emulator(arch):
-    path = os.path.join(machina.BUILD, "machina-system-" + arch)
-    if not os.access(path, os.X_OK):
-        pytest.skip("emulator %s is not built" % path)
-    return path
-
-
 def guest_elf(arch):
-    elf = os.path.join(machina.BUILD, "tests", "guest", arch, "ramfb.elf")
-    if arch == "riscv64":
-        elf = os.path.join(machina.GUEST_DIR, "ramfb.elf")
-    if not os.path.exists(elf):
-        pytest.skip("%s not built (make guest-tests)" % elf)
-    return elf
-
-
-def qemu(arch):
-    q = shutil.which("qemu-system-" + arch)
-    if not q:
-        pytest.skip("qemu-system-%s is not installed" % arch)
-    return q
+    return _guest_elf(arch, "ramfb")
 
 
 def qemu_ramfb(arch):
@@ -59,37 +43,15 @@ def qemu_ramfb(arch):
     return q
 
 
-def base_args(arch, elf):
-    if arch == "riscv64":
-        return machina.baremetal_args(elf)
-    return ["-M", "virt", "-cpu", "cortex-a57", "-m", "128M", "-nographic",
-            "-kernel", elf]
-
-
 def serial_lines(text):
-    """Guest output only: no logs, no QEMU/Machina chatter."""
-    return [l.strip() for l in text.splitlines()
-            if l.strip() and not l.startswith(("ramfb:", "fw_cfg:")) and
-            "terminating" not in l and "qemu-system" not in l]
+    return baredisplay.serial_lines(text, ("ramfb:", "fw_cfg:"))
 
 
-class RamfbVm:
+class RamfbVm(baredisplay.DisplayVm):
     """ramfb.elf with -device ramfb and an HMP socket."""
 
     def __init__(self, binary, arch, elf, tmp, extra=()):
-        self.hmp_path = os.path.join(tmp, "hmp.sock")
-        args = base_args(arch, elf) + [
-            "-device", "ramfb",
-            "-monitor", "unix:%s,server=on,wait=off" % self.hmp_path]
-        self.vm = machina.Vm(args + list(extra), binary=binary)
-        self.hmp = None
-        self.vm.wait_for(r"READY 0\r?\n", timeout=60)
-        self.hmp = machina.Hmp(self.hmp_path, wait_banner=True)
-
-    def screendump(self, path):
-        out = self.hmp.cmd("screendump %s" % path)
-        assert "screendump:" not in out and "rror" not in out, out
-        return path
+        super().__init__(binary, arch, elf, "ramfb", tmp, extra)
 
     def frames(self, tmp):
         """PPM screendumps of every mode, then 'q'; returns the list."""
@@ -103,11 +65,6 @@ class RamfbVm:
         self.vm.send("q")
         assert self.vm.wait_exit(20) == 0
         return shots
-
-    def close(self):
-        if self.hmp:
-            self.hmp.sock.close()
-        self.vm.kill()
 
 
 @pytest.mark.parametrize("arch", ARCHES)

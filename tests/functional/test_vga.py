@@ -14,12 +14,13 @@ hostile screens.  The hostile read-backs must equal QEMU's.  Debian's
 riscv64 kernel drives the device with its bochs DRM driver (fbcon)."""
 
 import os
-import shutil
 import socket
 
 import pytest
 
+import baredisplay
 import machina
+from baredisplay import emulator, guest_elf, qemu
 from linuxboot import RISCV64
 from test_display import Rfb, colours, fb_initramfs, read_ppm  # noqa: F401
 
@@ -31,59 +32,17 @@ QEMU_SCREENS = 8
 ARCHES = ("riscv64", "aarch64")
 
 
-def emulator(arch="riscv64"):
-    path = os.path.join(machina.BUILD, "machina-system-" + arch)
-    if not os.access(path, os.X_OK):
-        pytest.skip("emulator %s is not built" % path)
-    return path
-
-
-def guest_elf(arch="riscv64"):
-    elf = os.path.join(machina.BUILD, "tests", "guest", arch, "vga.elf")
-    if arch == "riscv64":
-        elf = os.path.join(machina.GUEST_DIR, "vga.elf")
-    if not os.path.exists(elf):
-        pytest.skip("%s not built (make guest-tests)" % elf)
-    return elf
-
-
-def qemu(arch="riscv64"):
-    q = shutil.which("qemu-system-" + arch)
-    if not q:
-        pytest.skip("qemu-system-%s is not installed" % arch)
-    return q
-
-
-def base_args(arch):
-    if arch == "riscv64":
-        return machina.baremetal_args(guest_elf(arch))
-    return ["-M", "virt", "-cpu", "cortex-a57", "-m", "128M", "-nographic",
-            "-kernel", guest_elf(arch)]
-
-
 def serial_lines(text):
-    return [l.strip() for l in text.splitlines()
-            if l.strip() and not l.startswith(("VGA:", "qemu-system")) and
-            "terminating" not in l]
+    return baredisplay.serial_lines(text, ("VGA:",))
 
 
-class VgaVm:
+class VgaVm(baredisplay.DisplayVm):
+    """vga.elf with -device VGA and an HMP socket."""
+
     def __init__(self, binary, arch, tmp, extra=()):
         self.tmp = tmp
-        self.hmp_path = os.path.join(tmp, "hmp.sock")
-        args = base_args(arch) + [
-            "-device", "VGA",
-            "-monitor", "unix:%s,server=on,wait=off" % self.hmp_path]
-        self.vm = machina.Vm(args + list(extra), binary=binary)
-        self.hmp = None
-        self.vm.wait_for(r"READY 0\r?\n", timeout=60)
-        self.hmp = machina.Hmp(self.hmp_path, wait_banner=True)
-
-    def screendump(self, name):
-        path = os.path.join(self.tmp, name)
-        out = self.hmp.cmd("screendump %s" % path)
-        assert "rror" not in out, out
-        return read_ppm(path)
+        super().__init__(binary, arch, guest_elf(arch, "vga"), "VGA", tmp,
+                         extra)
 
     def screens(self):
         shots = []
@@ -91,15 +50,11 @@ class VgaVm:
             if n:
                 self.vm.send("n")
                 self.vm.wait_for(r"READY %d\r?\n" % n, timeout=60)
-            shots.append(self.screendump("screen%d.ppm" % n))
+            shots.append(read_ppm(self.screendump(
+                os.path.join(self.tmp, "screen%d.ppm" % n))))
         self.vm.send("n")
         self.vm.wait_for(r"BYE\r?\n", timeout=30)
         return shots
-
-    def close(self):
-        if self.hmp:
-            self.hmp.sock.close()
-        self.vm.kill()
 
 
 # ---- expected images (the guest's formulas) ----
