@@ -20,7 +20,8 @@
 # Environment: SAN_BUILD (default build-san; BUILD is ignored so that
 # `make check-sanitizers BUILD=build` cannot reconfigure the plain
 # build), SAN_DETECT_LEAKS (default 1), MACHINA_INSTALLER_TIMEOUT
-# (default 1500 s here), and everything scripts/check.sh reads
+# (default 1500 s here), MACHINA_TIMEOUT_SCALE (default 3 here: see
+# tests/functional/machina.py), and everything scripts/check.sh reads
 # (MACHINA_CHECK_QUICK, JOBS, MACHINA_CACHE, QEMU...).
 set -uo pipefail
 
@@ -83,6 +84,8 @@ export UBSAN_OPTIONS="halt_on_error=1:print_stacktrace=1\
 export LSAN_OPTIONS="suppressions=$ROOT/scripts/lsan.supp:print_suppressions=0"
 # Instrumented helpers are slower; the installer boots need more time.
 export MACHINA_INSTALLER_TIMEOUT=${MACHINA_INSTALLER_TIMEOUT:-1500}
+# Guests run 2-3x slower instrumented: waits for guest output get longer.
+export MACHINA_TIMEOUT_SCALE=${MACHINA_TIMEOUT_SCALE:-3}
 
 if [ $# -eq 0 ]; then
     BUILD=$SAN_BUILD scripts/check.sh

@@ -13,6 +13,8 @@ import time
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 BUILD = os.environ.get("MACHINA_BUILD", os.path.join(ROOT, "build"))
+# Stretch for Vm.wait_for timeouts (hang detection, never speed checks).
+TIMEOUT_SCALE = float(os.environ.get("MACHINA_TIMEOUT_SCALE", "1"))
 CACHE = os.environ.get("MACHINA_CACHE",
                        os.path.expanduser("~/.cache/machina"))
 GUEST_DIR = os.environ.get("MACHINA_GUEST_DIR",
@@ -198,10 +200,14 @@ class Vm:
         return self.out.decode("utf-8", "replace")
 
     def wait_for(self, pattern, timeout=60):
-        """Wait for regex `pattern` after the last match; return the match."""
+        """Wait for regex `pattern` after the last match; return the match.
+
+        MACHINA_TIMEOUT_SCALE (default 1) stretches every wait: a
+        sanitizer build runs guests 2-3x slower (check-sanitizers.sh).
+        """
         rx = re.compile(pattern.encode() if isinstance(pattern, str)
                         else pattern)
-        end = time.monotonic() + timeout
+        end = time.monotonic() + timeout * TIMEOUT_SCALE
         while True:
             m = rx.search(self.out, self.pos)
             if m:
