@@ -20,7 +20,8 @@
 #define ROM_BASE    0x1000ULL
 #define MMIO_BASE   0x10000000ULL
 #define HOLE        0x20000000ULL               /* nothing mapped */
-#define LARGE_VA    0x40000000ULL               /* 2M page -> RAM_BASE */
+#define LARGE_VA    0x40000000ULL               /* 2M pages -> RAM_BASE */
+#define LARGE_SPAN  (512 * MiB)
 #define SUBPAGE     (RAM_BASE + 0x6000)         /* filled with size 1 */
 
 static MemoryRegion ram, rom, mmio;
@@ -96,9 +97,10 @@ static bool fake_tlb_fill(CPUState *cs, vaddr addr, int size,
         tlb_set_page(cs, page, page, prot, mmu_idx, 1);
         return true;
     }
-    if ((addr & ~(2 * MiB - 1)) == LARGE_VA) {
-        /* A 2M superpage; tell the engine only its base. */
-        tlb_set_page(cs, LARGE_VA, RAM_BASE, prot, mmu_idx, 2 * MiB);
+    if (addr >= LARGE_VA && addr < LARGE_VA + LARGE_SPAN) {
+        /* 2M superpages, all onto RAM; tell the engine only the base. */
+        tlb_set_page(cs, addr & ~(vaddr)(2 * MiB - 1), RAM_BASE, prot,
+                     mmu_idx, 2 * MiB);
         return true;
     }
     tlb_set_page(cs, page, page, prot, mmu_idx, TARGET_PAGE_SIZE);
@@ -381,6 +383,33 @@ static void test_large_page(void **state)
     assert_true(entry(1, LARGE_VA + 0x7000)->addr_read & TLB_INVALID_MASK);
 }
 
+/*
+ * More large pages than the engine keeps ranges for (scattered, with
+ * small gaps): a flush anywhere in any of them still drops its pieces.
+ */
+static void test_many_large_pages(void **state)
+{
+    enum { N = 20 };
+    uint64_t v = 0;
+
+    (void)state;
+    for (int round = 0; round < N; round++) {
+        for (int k = 0; k < N; k++) {
+            /* Pages 0, 7, 14, ... in a shuffled order. */
+            vaddr lp = LARGE_VA + (vaddr)((k * 7) % (N * 7)) * 2 * MiB;
+            try_ld(lp + ((k * 13) % 16) * 0x1000, make_memop_idx(MO_8, 1),
+                   &v);
+        }
+        vaddr lp = LARGE_VA + (vaddr)((round * 7) % (N * 7)) * 2 * MiB;
+        vaddr piece = lp + ((round * 13) % 16) * 0x1000;
+        /* Again: another page's piece may share the TLB index. */
+        try_ld(piece, make_memop_idx(MO_8, 1), &v);
+        assert_int_equal(entry(1, piece)->addr_read, piece);
+        tlb_flush_page(cpu, lp + 0x1ff000);
+        assert_true(entry(1, piece)->addr_read & TLB_INVALID_MASK);
+    }
+}
+
 static void test_subpage(void **state)
 {
     uint64_t v = 0;
@@ -459,6 +488,7 @@ int main(void)
         cmocka_unit_test_setup(test_prot, setup),
         cmocka_unit_test_setup(test_flush, setup),
         cmocka_unit_test_setup(test_large_page, setup),
+        cmocka_unit_test_setup(test_many_large_pages, setup),
         cmocka_unit_test_setup(test_subpage, setup),
         cmocka_unit_test_setup(test_notdirty, setup),
         cmocka_unit_test_setup(test_probe_and_fetch, setup),
