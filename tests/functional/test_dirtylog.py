@@ -17,7 +17,7 @@ import time
 
 from test_display import Rfb
 from test_gdb import Raw, free_port, wait_listen
-from test_vga import VgaVm, emulator, expected_vbe8
+from test_vga import VgaVm, emulator, expected_vbe8, read_ppm
 
 VRAM = 0x40000000       # BAR 0 in tests/guest/riscv64/vga.c
 PIXEL = (5, 190)
@@ -71,7 +71,7 @@ def test_idle_then_one_pixel(tmp_path):
         assert gdb.cmd("M%x,1:%02x" % (VRAM + y * 320 + x, INDEX)) == "OK"
         want = with_pixel(expected_vbe8())
         assert settle(c, want), "pixel written by the gdb stub not shown"
-        assert g.screendump("pixel.ppm") == want
+        assert read_ppm(g.screendump(str(tmp_path / "pixel.ppm"))) == want
 
         # Resume; the guest's CPU stores (screen 7) after another idle
         # stretch must show too, next to the pixel.
@@ -84,7 +84,7 @@ def test_idle_then_one_pixel(tmp_path):
         g.vm.wait_for(r"READY 7\r?\n", timeout=60)
         want = with_pixel(expected_vbe8(block=True))
         assert settle(c, want), "CPU stores after idle not shown"
-        assert g.screendump("block.ppm") == want
+        assert read_ppm(g.screendump(str(tmp_path / "block.ppm"))) == want
         c.sock.close()
     finally:
         g.close()
