@@ -10,43 +10,15 @@
  * load/add/store counter is printed, not checked: with a host thread per
  * hart it loses updates, which shows that the harts did overlap.
  */
-#include "lib.h"
+#include "smp-start.h"
 
-#define NH   4
+#define NH   SMP_HARTS
 #define ITER 1000000
 
-/* In .data: nothing clears .bss here (other harts' stacks live there). */
-#define SHARED __attribute__((section(".data")))
 static volatile uint64_t arrived SHARED, done SHARED;
 static volatile uint64_t amo_d SHARED, lrsc_d SHARED, max_d SHARED;
 static volatile uint32_t amo_w SHARED, lrsc_w SHARED;
 static volatile uint64_t plain SHARED;
-/* Harts 1..NH-1; the RAM of a fresh machine is zero. */
-uint8_t stacks[NH][8192] __attribute__((aligned(16)));
-
-__asm__(
-    "    .section .text.init\n"
-    "    .globl _start\n"
-    "_start:\n"
-    "    csrr a0, mhartid\n"
-    "    li t0, 4\n"
-    "    bgeu a0, t0, 2f\n"
-    "    la sp, _stack_top\n"
-    "    beqz a0, 1f\n"
-    "    la sp, stacks\n"
-    "    addi t0, a0, 0\n"
-    "    slli t0, t0, 13\n"             /* hart h: top of stacks[h - 1] */
-    "    add sp, sp, t0\n"
-    "1:  call hart_main\n"
-    "2:  wfi\n"
-    "    j 2b\n"
-    "    .text\n");
-
-static inline void amoadd_d(volatile uint64_t *p, uint64_t v)
-{
-    __asm__ volatile("amoadd.d zero, %1, (%0)" : : "r"(p), "r"(v)
-                     : "memory");
-}
 
 static inline void amoadd_w(volatile uint32_t *p, uint32_t v)
 {

@@ -20,14 +20,13 @@
  *    other hart in turn and sleeps in WFI until it answers, ROUNDS times
  *    each; a lost MSIP or a missed wake-up hangs (the test times out).
  */
-#include "lib.h"
+#include "smp-start.h"
 
-#define NH     4
+#define NH     SMP_HARTS
 #define ITER   100000
 #define ROUNDS 3000
 #define MIP_MSIP (1UL << 3)
 
-#define SHARED __attribute__((section(".data")))
 static volatile uint64_t arrived SHARED, done SHARED;
 /* Per pair: the round each hart has reached (one cache line apart). */
 static volatile uint64_t round_[NH][8] SHARED;
@@ -37,31 +36,6 @@ static volatile uint8_t ra[2][ITER], rb[2][ITER];
 static volatile uint32_t nx[2][ITER], ny[2][ITER];
 static volatile uint8_t na[2][ITER], nb[2][ITER];
 static volatile uint64_t pong[NH] SHARED;
-uint8_t stacks[NH][8192] __attribute__((aligned(16)));
-
-__asm__(
-    "    .section .text.init\n"
-    "    .globl _start\n"
-    "_start:\n"
-    "    csrr a0, mhartid\n"
-    "    li t0, 4\n"
-    "    bgeu a0, t0, 2f\n"
-    "    la sp, _stack_top\n"
-    "    beqz a0, 1f\n"
-    "    la sp, stacks\n"
-    "    addi t0, a0, 0\n"
-    "    slli t0, t0, 13\n"
-    "    add sp, sp, t0\n"
-    "1:  call hart_main\n"
-    "2:  wfi\n"
-    "    j 2b\n"
-    "    .text\n");
-
-static inline void amoadd_d(volatile uint64_t *p, uint64_t v)
-{
-    __asm__ volatile("amoadd.d zero, %1, (%0)" : : "r"(p), "r"(v)
-                     : "memory");
-}
 
 /* Both harts of the pair reach round i before either goes on. */
 static void pair_sync(unsigned long me, unsigned long other, uint64_t i)
