@@ -71,6 +71,20 @@ int cpu_fetch_mmu_index(CPUState *cpu, uint64_t tb_flags)
 
 /* ---- flushing ---- */
 
+/*
+ * Invalidate one entry.  Other vCPU threads read addr_write and addend
+ * (tlb_protect_code, tlb_dirty_protect) and OR flags into addr_write
+ * while we clear it: those two are written with (relaxed) atomics, not a
+ * memset, so every thread sees a whole old or a whole new value.
+ */
+static inline void tlb_entry_clear(CPUTLBEntry *e)
+{
+    e->addr_read = (uint64_t)-1;
+    __atomic_store_n(&e->addr_write, (uint64_t)-1, __ATOMIC_RELAXED);
+    e->addr_code = (uint64_t)-1;
+    __atomic_store_n(&e->addend, (uintptr_t)-1, __ATOMIC_RELAXED);
+}
+
 static void tlb_flush_local(CPUState *cpu)
 {
     AccelCPUState *acs = accel_cpu_state(cpu);
@@ -78,13 +92,16 @@ static void tlb_flush_local(CPUState *cpu)
 
     for (i = 0; i < NB_MMU_MODES; i++) {
         if (acs->used_mmu_mask & (1u << i)) {
-            memset(cpu->tlb.table[i], 0xff, sizeof(cpu->tlb.table[i]));
+            for (int j = 0; j < CPU_TLB_SIZE; j++) {
+                tlb_entry_clear(&cpu->tlb.table[i][j]);
+            }
         }
         acs->nr_large_ranges[i] = 0;
         acs->nr_nonglobal[i] = 0;
     }
     acs->used_mmu_mask = 0;
     /* After the entries: a scanner that sees a clear bit sees them gone. */
+    __atomic_thread_fence(__ATOMIC_RELEASE);
     for (i = 0; i < TLB_PHYS_FILTER_BITS / 64; i++) {
         __atomic_store_n(&acs->phys_filter[i], 0, __ATOMIC_RELAXED);
     }
@@ -201,7 +218,7 @@ static void tlb_entry_flush_page(CPUTLBEntry *e, vaddr page)
 {
     if (tlb_hit(e->addr_read, page) || tlb_hit(e->addr_write, page) ||
         tlb_hit(e->addr_code, page)) {
-        memset(e, 0xff, sizeof(*e));
+        tlb_entry_clear(e);
     }
 }
 
@@ -246,7 +263,7 @@ static void tlb_flush_large_pieces(CPUState *cpu, int mmu_idx, vaddr va)
 
         if (full->lg_mask && (va & full->lg_mask) == full->lg_base &&
             tlb_entry_live(e)) {
-            memset(e, 0xff, sizeof(*e));
+            tlb_entry_clear(e);
         }
     }
 }
@@ -291,7 +308,7 @@ static void tlb_drop_nonglobal(CPUState *cpu)
             int j = n > TLB_NONGLOBAL_MAX ? k : acs->nonglobal_idx[i][k];
 
             if (cpu->tlb.full[i][j].prot & PAGE_NONGLOBAL) {
-                memset(&cpu->tlb.table[i][j], 0xff, sizeof(CPUTLBEntry));
+                tlb_entry_clear(&cpu->tlb.table[i][j]);
                 cpu->tlb.full[i][j].prot = 0;
             }
         }
@@ -565,7 +582,7 @@ void tlb_set_page(CPUState *cpu, vaddr va, hwaddr pa, int prot,
                      (prot & PAGE_WRITE) ? (va | wflags) : (uint64_t)-1,
                      __ATOMIC_RELAXED);
     e->addr_code = (prot & PAGE_EXEC) ? (va | flags) : (uint64_t)-1;
-    e->addend = addend;
+    __atomic_store_n(&e->addend, addend, __ATOMIC_RELAXED);
     __atomic_store_n(&full->phys, pa, __ATOMIC_RELAXED);
     full->prot = prot;
     full->lg_mask = lg_mask;
@@ -617,23 +634,6 @@ void tlb_protect_code(hwaddr phys_page)
                                       (uint64_t)TLB_NOTDIRTY,
                                       __ATOMIC_SEQ_CST);
                 }
-            }
-        }
-    }
-}
-
-void tlb_unprotect_code_cpu(CPUState *cpu, hwaddr phys_page)
-{
-    int m, i;
-
-    phys_page &= TARGET_PAGE_MASK;
-    for (m = 0; m < NB_MMU_MODES; m++) {
-        for (i = 0; i < CPU_TLB_SIZE; i++) {
-            CPUTLBEntry *e = &cpu->tlb.table[m][i];
-            if ((e->addr_write & TLB_NOTDIRTY) &&
-                !(e->addr_write & TLB_INVALID_MASK) &&
-                cpu->tlb.full[m][i].phys == phys_page) {
-                e->addr_write &= ~(uint64_t)TLB_NOTDIRTY;
             }
         }
     }
@@ -875,7 +875,8 @@ static void tlb_dirty_protect(uint8_t *host, uint64_t len)
                 if (w & (TLB_INVALID_MASK | TLB_MMIO | TLB_NOTDIRTY)) {
                     continue;
                 }
-                hp = (uintptr_t)(w & TARGET_PAGE_MASK) + e->addend;
+                hp = (uintptr_t)(w & TARGET_PAGE_MASK) +
+                     __atomic_load_n(&e->addend, __ATOMIC_RELAXED);
                 if (hp >= lo && hp < hi) {
                     __atomic_or_fetch(&e->addr_write,
                                       (uint64_t)TLB_NOTDIRTY,

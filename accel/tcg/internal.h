@@ -204,8 +204,6 @@ hwaddr get_page_addr_code_hostp(CPUState *cpu, vaddr addr, int mmu_idx,
                                 void **hostp);
 /* Same without faults: returns -1 when the page is not mapped/fetchable. */
 hwaddr get_page_addr_code_probe(CPUState *cpu, vaddr addr, int mmu_idx);
-/* Drop TLB_NOTDIRTY from write entries of a page that has no code left. */
-void tlb_unprotect_code_cpu(CPUState *cpu, hwaddr phys_page);
 /* Add TLB_NOTDIRTY to write entries mapping phys_page (all CPUs). */
 void tlb_protect_code(hwaddr phys_page);
 /* Apply a deferred flush requested by another thread. */
