@@ -14,6 +14,11 @@
 # speed-up and CPU time.  BENCH_SMP=0 skips them (the previous file's SMP
 # section is kept); BENCH_ONLY=smp runs only them and rewrites only that
 # section of BENCH_OUT.
+# Compression rows (issue 8, tests/bench/compress_bench.py): busybox gzip,
+# gunzip and unxz of COMPRESS_MIB (8) MiB in a Debian kernel + busybox
+# initramfs, riscv64 and aarch64, Machina vs QEMU, median of RUNS runs.
+# BENCH_COMPRESS=0 skips them (the previous file's section is kept);
+# BENCH_ONLY=compress runs only them and rewrites only that section.
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
@@ -57,7 +62,7 @@ declare -A IARGS=([riscv64]="-M virt" [aarch64]="-M virt -cpu cortex-a57"
                  [aarch64-max]="-M virt -cpu max")
 ARCHS=${BENCH_ARCHS:-riscv64 aarch64 aarch64-max}
 ONLY=${BENCH_ONLY:-}
-case "$ONLY" in ""|smp) ;; *) echo "bench: BENCH_ONLY is smp or empty" >&2; exit 2 ;; esac
+case "$ONLY" in ""|smp|compress) ;; *) echo "bench: BENCH_ONLY is smp, compress or empty" >&2; exit 2 ;; esac
 scripts/fetch-images.sh qemu-backports >/dev/null 2>&1 || true
 
 # run_one EMU ARCH ELF -> "seconds rss_kib result" (or "fail - -"); the
@@ -174,7 +179,7 @@ run_smp() {
 
 declare -A SMPRES SMPSUM SMPCPUS
 SMPARCHS=() SMPLOAD=
-if [ "${BENCH_SMP:-1}" != 0 ]; then
+if [ "${BENCH_SMP:-1}" != 0 ] && [ "$ONLY" != compress ]; then
     for arch in $ARCHS; do
         case $arch in riscv64|aarch64) SMPARCHS+=("$arch") ;; esac
     done
@@ -221,6 +226,44 @@ if [ -z "$ONLY" ] && [ "${BENCH_IO:-1}" != 0 ] &&
                  "$IO_BLK_MIB" "$IO_TCP_MIB" || true)
         echo "bench: io ${LABELS[$i]}: read ${IO[blk_read,$i]:-fail}" \
              "write ${IO[blk_write,$i]:-fail} tcp ${IO[tcp_tx,$i]:-fail} MB/s"
+    done
+fi
+
+# Compression (tests/bench/compress_bench.py): one line per workload and
+# run, "gzip|gunzip|unxz SECONDS|fail"; a row with a failed run (timeout
+# or an md5sum that differs from the input's) is "fail".
+COMPRESS_MIB=${COMPRESS_MIB:-8}
+CMPSTEPS=(gzip gunzip unxz)
+declare -A CMP CMPV
+CMPARCHS=()
+if { [ -z "$ONLY" ] || [ "$ONLY" = compress ]; } &&
+   [ "${BENCH_COMPRESS:-1}" != 0 ]; then
+    for arch in $ARCHS; do
+        case $arch in riscv64|aarch64) ;; *) continue ;; esac
+        scripts/fetch-images.sh "${IMG[$arch]}" >/dev/null 2>&1 || continue
+        CMPARCHS+=("$arch")
+        for e in "${MBIN[$arch]}" "${QPATH[$arch]}"; do
+            if [ -z "$e" ] || [ ! -x "$e" ]; then
+                continue
+            fi
+            for k in "${CMPSTEPS[@]}"; do CMPV[$k]=; done
+            for _ in $(seq "$RUNS"); do
+                out=$("$PY" tests/bench/compress_bench.py "${IMG[$arch]}" \
+                      "$e" "$COMPRESS_MIB" || true)
+                for k in "${CMPSTEPS[@]}"; do
+                    v=$(awk -v k="$k" '$1 == k { print $2 }' <<<"$out")
+                    CMPV[$k]+="${v:-fail} "
+                done
+            done
+            for k in "${CMPSTEPS[@]}"; do
+                case " ${CMPV[$k]}" in
+                *" fail "*) CMP[$arch,$k,$e]=fail ;;
+                *) CMP[$arch,$k,$e]=$(tr ' ' '\n' <<<"${CMPV[$k]% }" | median) ;;
+                esac
+            done
+            echo "bench: $arch compress $e: gzip ${CMP[$arch,gzip,$e]}" \
+                 "gunzip ${CMP[$arch,gunzip,$e]} unxz ${CMP[$arch,unxz,$e]} s"
+        done
     done
 fi
 
@@ -328,12 +371,52 @@ smp_section() {
     done
 }
 
-# BENCH_ONLY=smp: replace that section of OUT (or append it), keep the rest.
-if [ "$ONLY" = smp ]; then
+# The compression section (from the previous file when not measured).
+CMPHEAD="## Compression (busybox in Linux)"
+compress_section() {
+    local arch q k ms qs
+    if [ ${#CMPARCHS[@]} -eq 0 ]; then
+        [ -f "$OUT" ] && awk -v h="$CMPHEAD" '
+            /^## / { in_s = ($0 == h) }
+            in_s { a[++n] = $0 }
+            END { while (n > 0 && a[n] == "") n--
+                  for (i = 1; i <= n; i++) print a[i] }' "$OUT"
+        return 0
+    fi
+    echo "$CMPHEAD"
+    echo
+    echo "tests/bench/compress_bench.py, measured $(date -u '+%Y-%m-%d %H:%M UTC'):"
+    echo "Debian kernel + busybox initramfs, \`<machine> -m 256M -smp 1\` (machine"
+    echo "\`-M virt -bios default\` riscv64, \`-M virt -cpu cortex-a57\` aarch64,"
+    echo "arm64 kernel); ${COMPRESS_MIB} MiB input in the initramfs (64 KiB pieces"
+    echo "of the guest's busybox binary alternating with \`seq\` text).  busybox"
+    echo "\`gzip -c\` (default level) to a tmpfs, \`gunzip -c\` of it back, \`unxz -c\`"
+    echo "of a host-made .xz (Python lzma, preset 6); guest seconds from"
+    echo "/proc/uptime, median of $RUNS runs; every result's md5sum is checked"
+    echo "against the input (\"fail\" otherwise).  QEMU: ${QLABEL[${CMPARCHS[0]}]:-QEMU}."
+    echo
+    echo "| arch | workload | Machina s | QEMU s | ratio |"
+    echo "| --- | --- | ---: | ---: | ---: |"
+    for arch in "${CMPARCHS[@]}"; do
+        q=${QPATH[$arch]:-}
+        for k in "${CMPSTEPS[@]}"; do
+            ms=${CMP[$arch,$k,${MBIN[$arch]}]:--}
+            qs=${CMP[$arch,$k,$q]:--}
+            echo "| $arch | $k | $ms | $qs | $(ratio "$ms" "$qs") |"
+        done
+    done
+}
+
+# BENCH_ONLY=smp|compress: replace that section of OUT (or append it),
+# keep the rest.
+if [ -n "$ONLY" ]; then
     new=$(mktemp)
-    smp_section >"$new"
-    if [ -f "$OUT" ] && grep -qxF "$SMPHEAD" "$OUT"; then
-        awk -v h="$SMPHEAD" -v f="$new" '
+    case $ONLY in
+    smp) head=$SMPHEAD; smp_section >"$new" ;;
+    compress) head=$CMPHEAD; compress_section >"$new" ;;
+    esac
+    if [ -f "$OUT" ] && grep -qxF "$head" "$OUT"; then
+        awk -v h="$head" -v f="$new" '
             BEGIN { while ((getline l < f) > 0) sec = sec l "\n" }
             /^## / { if (skip) { skip = 0; print "" }
                      if ($0 == h) { printf "%s", sec; skip = 1; next } }
@@ -343,11 +426,12 @@ if [ "$ONLY" = smp ]; then
     fi
     mv "$new.out" "$OUT"
     rm -f "$new"
-    echo "bench: wrote the SMP section of $OUT"
+    echo "bench: wrote the $ONLY section of $OUT"
     exit 0
 fi
 
 SMPTEXT=$(smp_section)
+CMPTEXT=$(compress_section)
 
 {
     echo "# Benchmarks"
@@ -402,6 +486,10 @@ SMPTEXT=$(smp_section)
     if [ -n "$SMPTEXT" ]; then
         echo
         echo "$SMPTEXT"
+    fi
+    if [ -n "$CMPTEXT" ]; then
+        echo
+        echo "$CMPTEXT"
     fi
     if [ ${#IOROWS[@]} -gt 0 ]; then
         echo
