@@ -59,22 +59,54 @@ void memory_region_init_container(MemoryRegion *mr, const char *name,
     region_init(mr, MR_CONTAINER, name, size);
 }
 
+/* Transparent huge page size of x86-64 hosts. */
+#define RAM_HUGE_ALIGN (2u << 20)
+
 static uint8_t *ram_alloc(const char *name, uint64_t size)
 {
-    void *p;
+    size_t len, pad = 0;
+    uint8_t *p;
 
     if (size == 0) {
         return NULL;
     }
-    if (size > SIZE_MAX - 4096) {
+    if (size > SIZE_MAX - 4096 - RAM_HUGE_ALIGN) {
         fatal("cannot allocate %" PRIu64 " bytes for '%s'", size, name);
     }
+    len = (size_t)size;
+    if (len >= RAM_HUGE_ALIGN) {
+        pad = RAM_HUGE_ALIGN;
+    }
     /* Anonymous mappings are zeroed, page aligned and lazily committed. */
-    p = mmap(NULL, size, PROT_READ | PROT_WRITE,
+    p = mmap(NULL, len + pad, PROT_READ | PROT_WRITE,
              MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
     if (p == MAP_FAILED) {
         fatal("cannot allocate %" PRIu64 " MiB of memory for '%s'",
               size >> 20, name);
+    }
+    if (pad) {
+        /*
+         * Guest RAM on 2 MiB host pages where the host allows it (THP in
+         * "madvise" mode, Debian's default): one page fault per 2 MiB
+         * instead of per 4 KiB, and far fewer host TLB misses for the
+         * guest's loads and stores.  Needs a 2 MiB aligned start: trim
+         * the padding off both ends.
+         */
+        uintptr_t a = ((uintptr_t)p + RAM_HUGE_ALIGN - 1) &
+                      ~(uintptr_t)(RAM_HUGE_ALIGN - 1);
+        size_t head = a - (uintptr_t)p;
+        size_t rlen = (len + 4095) & ~(size_t)4095;
+
+        if (head) {
+            munmap(p, head);
+        }
+        if (pad - head) {
+            munmap((uint8_t *)a + rlen, pad - head);
+        }
+        p = (uint8_t *)a;
+#ifdef MADV_HUGEPAGE
+        madvise(p, len, MADV_HUGEPAGE);
+#endif
     }
     return p;
 }
