@@ -202,6 +202,17 @@ void a64_clear_vreg_high(int reg)
     tcg_gen_st_i64(tcg_constant_i64(0), env_ptr(), vreg_off(reg, 1));
 }
 
+/*
+ * The state flags at a branch: the TB's.  They hold the EL and CPACR.FPEN
+ * (arm_cpu_get_tb_state), which only exceptions, ERET and MSR change, and
+ * those end the TB with an exit, not a lookup.  Without the page bits
+ * that gdb breakpoints add: with breakpoints set the helper asks anyway.
+ */
+static uint64_t tb_flags_now(DisasContext *ctx)
+{
+    return ctx->tb->flags & ~(uint64_t)TARGET_PAGE_MASK;
+}
+
 static void gen_goto_tb(DisasContext *ctx, int n, uint64_t dest)
 {
     if (translator_use_goto_tb(ctx->tb, dest)) {
@@ -216,7 +227,7 @@ static void gen_goto_tb(DisasContext *ctx, int n, uint64_t dest)
         tcg_gen_exit_tb((uintptr_t)ctx->tb | n);
     } else {
         gen_set_pc_final(ctx, dest);
-        tcg_gen_lookup_and_goto_ptr();
+        tcg_gen_lookup_and_goto_ptr_flags(cpu_pc_a64, tb_flags_now(ctx));
     }
 }
 
@@ -797,7 +808,7 @@ static bool trans_br(DisasContext *ctx)
     default:
         return false;
     }
-    tcg_gen_lookup_and_goto_ptr();
+    tcg_gen_lookup_and_goto_ptr_flags(cpu_pc_a64, tb_flags_now(ctx));
     ctx->is_jmp = DISAS_NORETURN;
     return true;
 }
