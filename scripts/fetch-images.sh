@@ -152,9 +152,23 @@ fetch_riscv64() {
         chmod +x "$out/busybox"
         rm -rf "$x"
     fi
+    # Debian 13's OpenSBI for the thread=multi SMP Linux tests: Debian
+    # 12's 1.1 (the -bios default) can start a secondary hart at the
+    # boot hart's entry under MTTCG (docs/devel/tcg-engine.md, "OpenSBI
+    # 1.1 and thread=multi").
+    if [ ! -s "$out/opensbi/fw_dynamic.bin" ]; then
+        apt_setup trixie-riscv64 riscv64 trixie
+        if deb=$(fetch_deb opensbi); then
+            mkdir -p "$out/opensbi"
+            extract_one "$deb" '*/riscv64-linux-gnu/opensbi/generic/*' \
+                fw_dynamic.bin "$out/opensbi/fw_dynamic.bin" ||
+                log "no fw_dynamic.bin in $(basename "$deb")"
+        fi
+    fi
     echo "installer kernel: $out/installer/linux"
     echo "installer initrd: $out/installer/initrd.gz"
     echo "busybox (riscv64 static): $out/busybox"
+    echo "OpenSBI (Debian 13): $out/opensbi/fw_dynamic.bin"
 }
 
 # installer_kver ARCH: the installer kernel's version, from the module

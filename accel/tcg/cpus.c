@@ -15,7 +15,9 @@
 
 #include <errno.h>
 #include <limits.h>
+#include <sched.h>
 #include <signal.h>
+#include <unistd.h>
 #include <time.h>
 
 #define RR_SLICE_NS     (1000 * 1000)       /* 1 ms per CPU */
@@ -171,12 +173,36 @@ CPUState *cpu_current(void)
                           : NULL;
 }
 
+/* MTTCG with more vCPU threads than host CPUs to run them on? */
+static bool mttcg_oversubscribed(void)
+{
+    static int online;
+
+    if (!online) {
+        long n = sysconf(_SC_NPROCESSORS_ONLN);
+        __atomic_store_n(&online, n > 0 ? (int)n : 1, __ATOMIC_RELAXED);
+    }
+    return accel_nr_cpus > __atomic_load_n(&online, __ATOMIC_RELAXED);
+}
+
 void cpu_yield(CPUState *cpu)
 {
-    /* MTTCG: the CPU waited for runs on its own thread already. */
-    if (!tcg_mttcg && accel_nr_cpus > 1) {
-        __atomic_store_n(&rr_slice_expired, 1, __ATOMIC_RELAXED);
-        cpu_exit(cpu);
+    if (!tcg_mttcg) {
+        if (accel_nr_cpus > 1) {
+            __atomic_store_n(&rr_slice_expired, 1, __ATOMIC_RELAXED);
+            cpu_exit(cpu);
+        }
+        return;
+    }
+    /*
+     * MTTCG: the CPU waited for runs on a thread of its own, but when
+     * vCPU threads outnumber host CPUs it may be preempted and wait for
+     * this spinner's host time slice.  Give the host CPU away, as a
+     * spin-wait hint asks (lock holders, OpenSBI 1.1's HSM start: see
+     * docs/devel/tcg-engine.md).
+     */
+    if (mttcg_oversubscribed()) {
+        sched_yield();
     }
 }
 

@@ -22,6 +22,9 @@ class Arch:
         self.kernel = os.path.join(self.dir, "installer", "linux")
         self.initrd = os.path.join(self.dir, "installer", "initrd.gz")
         self.busybox = os.path.join(self.dir, "busybox")
+        # riscv64: Debian 13's OpenSBI, for thread=multi SMP boots (Debian
+        # 12's 1.1 races in HSM hart start there; docs/devel/tcg-engine.md)
+        self.opensbi = os.path.join(self.dir, "opensbi", "fw_dynamic.bin")
         self.console = console
         self.machine_args = machine_args
 
