@@ -176,13 +176,16 @@ CPUState *cpu_current(void)
 /* MTTCG with more vCPU threads than host CPUs to run them on? */
 static bool mttcg_oversubscribed(void)
 {
-    static int online;
+    static int online;      /* vCPU threads race to set it: atomics */
+    int n = __atomic_load_n(&online, __ATOMIC_RELAXED);
 
-    if (!online) {
-        long n = sysconf(_SC_NPROCESSORS_ONLN);
-        __atomic_store_n(&online, n > 0 ? (int)n : 1, __ATOMIC_RELAXED);
+    if (!n) {
+        long c = sysconf(_SC_NPROCESSORS_ONLN);
+
+        n = c > 0 ? (int)c : 1;
+        __atomic_store_n(&online, n, __ATOMIC_RELAXED);
     }
-    return accel_nr_cpus > __atomic_load_n(&online, __ATOMIC_RELAXED);
+    return accel_nr_cpus > n;
 }
 
 void cpu_yield(CPUState *cpu)
