@@ -328,17 +328,24 @@ ratio() {
         if (a + 0 > 0 && b + 0 > 0) printf "%.2f", a / b; else print "-" }'
 }
 
+# old_section HEAD: section HEAD ("## ..." to its last non-empty line)
+# of the previous $OUT, for a section not measured this time.
+old_section() {
+    [ -f "$OUT" ] || return 0
+    awk -v h="$1" '
+        /^## / { in_s = ($0 == h) }
+        in_s { a[++n] = $0 }
+        END { while (n > 0 && a[n] == "") n--
+              for (i = 1; i <= n; i++) print a[i] }' "$OUT"
+}
+
 # The SMP section, "## SMP speed-up" to its last line (from the previous
 # file when not measured this time).
 SMPHEAD="## SMP speed-up (-smp 1 vs -smp 2)"
 smp_section() {
     local arch e n lab w1 c1 w2 c2 s1 s2 q sp
     if [ ${#SMPARCHS[@]} -eq 0 ]; then
-        [ -f "$OUT" ] && awk -v h="$SMPHEAD" '
-            /^## / { in_s = ($0 == h) }
-            in_s { a[++n] = $0 }
-            END { while (n > 0 && a[n] == "") n--
-                  for (i = 1; i <= n; i++) print a[i] }' "$OUT"
+        old_section "$SMPHEAD"
         return 0
     fi
     echo "$SMPHEAD"
@@ -387,11 +394,7 @@ CMPHEAD="## Compression (busybox in Linux)"
 compress_section() {
     local arch q k ms qs
     if [ ${#CMPARCHS[@]} -eq 0 ]; then
-        [ -f "$OUT" ] && awk -v h="$CMPHEAD" '
-            /^## / { in_s = ($0 == h) }
-            in_s { a[++n] = $0 }
-            END { while (n > 0 && a[n] == "") n--
-                  for (i = 1; i <= n; i++) print a[i] }' "$OUT"
+        old_section "$CMPHEAD"
         return 0
     fi
     echo "$CMPHEAD"
