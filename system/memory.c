@@ -59,54 +59,52 @@ void memory_region_init_container(MemoryRegion *mr, const char *name,
     region_init(mr, MR_CONTAINER, name, size);
 }
 
-/* Transparent huge page size of x86-64 hosts. */
-#define RAM_HUGE_ALIGN (2u << 20)
+/*
+ * An anonymous mapping of size bytes on a 2 MiB boundary with
+ * transparent huge pages requested (Debian's THP mode is "madvise"):
+ * one host page fault per 2 MiB and far fewer host TLB misses.  Used for
+ * guest RAM and the translated-code buffer.  THP is advice only.
+ */
+void *host_mmap_huge(size_t size, int prot)
+{
+    const size_t align = 2 * MiB;
+    size_t rlen = ROUND_UP(size, (size_t)4096), head;
+    uint8_t *buf, *start;
+
+    buf = mmap(NULL, rlen + align, prot,
+               MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+    if (buf == MAP_FAILED) {
+        return NULL;
+    }
+    start = (uint8_t *)ROUND_UP((uintptr_t)buf, align);
+    head = (size_t)(start - buf);
+    if (head) {
+        munmap(buf, head);
+    }
+    if (align - head) {
+        munmap(start + rlen, align - head);
+    }
+#ifdef MADV_HUGEPAGE
+    madvise(start, rlen, MADV_HUGEPAGE);
+#endif
+    return start;
+}
 
 static uint8_t *ram_alloc(const char *name, uint64_t size)
 {
-    size_t len, pad = 0;
-    uint8_t *p;
+    void *p;
 
     if (size == 0) {
         return NULL;
     }
-    if (size > SIZE_MAX - 4096 - RAM_HUGE_ALIGN) {
+    if (size > SIZE_MAX - 4096 - 2 * MiB) {
         fatal("cannot allocate %" PRIu64 " bytes for '%s'", size, name);
     }
-    len = (size_t)size;
-    if (len >= RAM_HUGE_ALIGN) {
-        pad = RAM_HUGE_ALIGN;
-    }
-    /* Anonymous mappings are zeroed, page aligned and lazily committed. */
-    p = mmap(NULL, len + pad, PROT_READ | PROT_WRITE,
-             MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-    if (p == MAP_FAILED) {
+    /* Zeroed and lazily committed; on huge pages (host_mmap_huge). */
+    p = host_mmap_huge((size_t)size, PROT_READ | PROT_WRITE);
+    if (!p) {
         fatal("cannot allocate %" PRIu64 " MiB of memory for '%s'",
               size >> 20, name);
-    }
-    if (pad) {
-        /*
-         * Guest RAM on 2 MiB host pages where the host allows it (THP in
-         * "madvise" mode, Debian's default): one page fault per 2 MiB
-         * instead of per 4 KiB, and far fewer host TLB misses for the
-         * guest's loads and stores.  Needs a 2 MiB aligned start: trim
-         * the padding off both ends.
-         */
-        uintptr_t a = ((uintptr_t)p + RAM_HUGE_ALIGN - 1) &
-                      ~(uintptr_t)(RAM_HUGE_ALIGN - 1);
-        size_t head = a - (uintptr_t)p;
-        size_t rlen = (len + 4095) & ~(size_t)4095;
-
-        if (head) {
-            munmap(p, head);
-        }
-        if (pad - head) {
-            munmap((uint8_t *)a + rlen, pad - head);
-        }
-        p = (uint8_t *)a;
-#ifdef MADV_HUGEPAGE
-        madvise(p, len, MADV_HUGEPAGE);
-#endif
     }
     return p;
 }

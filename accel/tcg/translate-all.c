@@ -913,36 +913,14 @@ TranslationBlock *tb_gen_code(CPUState *cpu, vaddr pc, uint64_t flags,
 }
 
 /*
- * Map the code buffer on a 2 MiB boundary and ask for transparent huge
- * pages: generated code jumps all over the buffer, and with 4 KiB pages
- * the host's iTLB and dTLB misses cost a visible share of the run time
- * (translation cycles per TB dropped ~20% on the installer boots).
- * THP is advice only: the buffer works the same without it.
+ * The code buffer on transparent huge pages (host_mmap_huge): generated
+ * code jumps all over the buffer, and with 4 KiB pages the host's iTLB
+ * and dTLB misses cost a visible share of the run time (translation
+ * cycles per TB dropped ~20% on the installer boots).
  */
 static void *code_gen_alloc(size_t size)
 {
-    size_t align = 2 * MiB;
-    uint8_t *buf, *start;
-    size_t head, tail;
-
-    buf = mmap(NULL, size + align, PROT_READ | PROT_WRITE | PROT_EXEC,
-               MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-    if (buf == MAP_FAILED) {
-        return NULL;
-    }
-    start = (uint8_t *)ROUND_UP((uintptr_t)buf, align);
-    head = (size_t)(start - buf);
-    tail = align - head;
-    if (head) {
-        munmap(buf, head);
-    }
-    if (tail) {
-        munmap(start + size, tail);
-    }
-#ifdef MADV_HUGEPAGE
-    madvise(start, size, MADV_HUGEPAGE);
-#endif
-    return start;
+    return host_mmap_huge(size, PROT_READ | PROT_WRITE | PROT_EXEC);
 }
 
 void tcg_exec_init(size_t code_buffer_size)

@@ -157,6 +157,8 @@ MemTxResult dma_write(AddressSpace *as, hwaddr addr, const void *buf,
  * block (writable) or ROM block (!is_write); NULL otherwise.
  */
 void *dma_map(AddressSpace *as, hwaddr addr, size_t len, bool is_write);
+/* Anonymous zeroed mapping, 2 MiB aligned, THP requested; NULL on failure. */
+void *host_mmap_huge(size_t size, int prot);
 
 /* Write into RAM or ROM ignoring ROM protection (loaders). */
 int rom_write(AddressSpace *as, hwaddr addr, const void *buf, size_t len);
