@@ -415,9 +415,10 @@ static void hmp_info(const char *what, FILE *out)
             uint64_t flags;
 
             cpu->ops->get_tb_state(cpu, &pc, &flags);
-            fprintf(out, "%c CPU #%d: pc=0x%016" PRIx64 "%s\n",
+            fprintf(out, "%c CPU #%d: pc=0x%016" PRIx64 "%s thread_id=%d\n",
                     cpu == hmp_current_cpu() ? '*' : ' ', cpu->cpu_index,
-                    (uint64_t)pc, cpu->halted ? " (halted)" : "");
+                    (uint64_t)pc, cpu->halted ? " (halted)" : "",
+                    __atomic_load_n(&cpu->thread_id, __ATOMIC_RELAXED));
         }
     } else if (!strcmp(what, "status")) {
         fprintf(out, "VM status: %s\n",

@@ -155,10 +155,12 @@ static json_t *qmp_cmd_query_cpus_fast(QmpServer *s UNUSED,
     CPUState *cpu;
 
     CPU_FOREACH(cpu) {
+        int tid = __atomic_load_n(&cpu->thread_id, __ATOMIC_RELAXED);
+
         json_array_append_new(list, json_pack(
             "{s:i,s:s,s:i,s:s,s:{s:i,s:i,s:i,s:i}}",
             "cpu-index", cpu->cpu_index, "qom-path", "/machine/cpu",
-            "thread-id", (int)getpid(), "target", cpu->ops->arch,
+            "thread-id", tid ? tid : (int)getpid(), "target", cpu->ops->arch,
             "props", "core-id", 0, "thread-id", 0, "socket-id",
             cpu->cpu_index, "node-id", 0));
     }

@@ -120,14 +120,15 @@ for arch in $ARCHS; do
     if [ "${BENCH_INSTALLER:-1}" != 0 ] &&
        scripts/fetch-images.sh "${IMG[$arch]}" >/dev/null 2>&1 &&
        [ -f "$dir/linux" ]; then
-        # installer-mttcg: Machina with one host thread per vCPU, which
-        # is what QEMU does by default on these boards (same QEMU time).
-        rows+=(installer installer-mttcg)
-        for e in "${emus[@]}" "${MBIN[$arch]} mttcg"; do
+        # installer: both emulators' defaults at -smp 2, a host thread
+        # per vCPU.  installer-rr: Machina with all vCPUs on one thread
+        # (thread=single; against the same QEMU time).
+        rows+=(installer installer-rr)
+        for e in "${emus[@]}" "${MBIN[$arch]} rr"; do
             w=installer extra=
-            case $e in *" mttcg")
-                e=${e% mttcg} w=installer-mttcg
-                extra="-accel tcg,thread=multi"
+            case $e in *" rr")
+                e=${e% rr} w=installer-rr
+                extra="-accel tcg,thread=single"
                 [ -x "$e" ] || continue ;;
             esac
             times=() rss=()
@@ -144,7 +145,7 @@ for arch in $ARCHS; do
             echo "bench: $arch $w $e: ${RES[$arch,$w,$e]}"
         done
         if [ -n "$q" ]; then
-            RES[$arch,installer-mttcg,$q]=${RES[$arch,installer,$q]:-}
+            RES[$arch,installer-rr,$q]=${RES[$arch,installer,$q]:-}
         fi
         # The host is still busy for seconds after a 1 GiB guest exits:
         # twice the next CPU row ran 1.5x slow without this pause.
@@ -460,9 +461,9 @@ CMPTEXT=$(compress_section)
     echo "  run as \`EMU <machine args> -kernel build/tests/bench/[aarch64/]NAME.elf\`;"
     echo "  installer: \`EMU <machine> -m 1G -smp 2 -nographic -kernel linux -initrd initrd.gz"
     echo "  -append console=ttyS0|ttyAMA0\` until \"Select a language\" (Debian 13 riscv64,"
-    echo "  Debian 12 arm64 netboot installers).  Machina runs the vCPUs on one host"
-    echo "  thread by default; the \"thread=multi\" row adds \`-accel tcg,thread=multi\`"
-    echo "  (a thread per vCPU), which is QEMU's default on these boards."
+    echo "  Debian 12 arm64 netboot installers).  Both emulators run a host thread per"
+    echo "  vCPU by default at -smp 2; the \"thread=single\" row adds Machina's"
+    echo "  \`-accel tcg,thread=single\` (all vCPUs round-robin on one thread)."
     for arch in $ARCHS; do
         q=${QPATH[$arch]:-}
         m=${MBIN[$arch]}
@@ -477,14 +478,14 @@ CMPTEXT=$(compress_section)
             read -r ms mm <<<"${RES[$arch,$w,$m]:-- -}"
             read -r qs qm <<<"${RES[$arch,$w,$q]:-- -}"
             # A checksum that differs from QEMU's makes the time meaningless
-            if [ "${w%-mttcg}" != installer ] && [ -n "$q" ] &&
+            if [ "${w%-rr}" != installer ] && [ -n "$q" ] &&
                [ "${SUM[$arch,$w,$m]:-}" != "${SUM[$arch,$w,$q]:-}" ]; then
                 ms=wrong
             fi
             [[ "$mm" =~ ^[0-9]+$ ]] && mm=$((mm / 1024))
             [[ "$qm" =~ ^[0-9]+$ ]] && qm=$((qm / 1024))
             label=$w
-            [ "$w" = installer-mttcg ] && label="installer, Machina thread=multi"
+            [ "$w" = installer-rr ] && label="installer, Machina thread=single"
             echo "| $label | $ms | $mm | $qs | $qm | $(ratio "$ms" "$qs") |"
         done
         case " ${ROWS[$arch]} " in

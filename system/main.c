@@ -29,6 +29,7 @@ typedef struct Config {
     int nr_machine_opts;
     const char *mem;
     const char *smp;
+    const char *tcg_thread;     /* -accel tcg,thread=: NULL picks by -smp */
     bool start_paused;
     const char *gdb;            /* -s / -gdb: gdbstub listen spec */
     bool nographic;
@@ -63,7 +64,7 @@ static void usage(void)
            "  -smp N           number of CPUs (also cpus=N)\n"
            "  -cpu MODEL[,prop=val...]  (-cpu help lists)\n"
            "  -accel tcg[,thread=single|multi][,tb-size=MiB]  accelerator\n"
-           "                   (multi: a host thread per vCPU, experimental)\n"
+           "                   (multi: a host thread per vCPU, the default for -smp 2+)\n"
            "Boot:\n"
            "  -bios FILE|none  firmware\n"
            "  -kernel FILE     kernel image (ELF or raw)\n"
@@ -410,13 +411,10 @@ static void parse_args(int argc, char **argv, Config *cfg, MachineState *ms)
             if (opts_get(&o, "thread")) {
                 /* QEMU's spelling: single (round-robin) or multi (MTTCG) */
                 const char *th = opts_get(&o, "thread");
-                if (!strcmp(th, "multi")) {
-                    tcg_mttcg = true;
-                } else if (!strcmp(th, "single")) {
-                    tcg_mttcg = false;
-                } else {
+                if (strcmp(th, "multi") && strcmp(th, "single")) {
                     fatal("-accel %s: thread must be single or multi", arg);
                 }
+                cfg->tcg_thread = mc_strdup(th);
             }
             if (opts_get(&o, "tb-size")) {
                 /* QEMU's spelling: the translation cache size in MiB */
@@ -678,6 +676,13 @@ int main(int argc, char **argv)
     }
     ms->ram_size = cfg.mem ? parse_mem(cfg.mem) : t->default_ram;
     ms->smp = cfg.smp ? parse_smp(cfg.smp, t) : 1;
+    /*
+     * Like QEMU on these (weakly ordered) guests on an x86 host: a thread
+     * per vCPU unless thread=single asks for round-robin.  One vCPU has
+     * nothing to run in parallel, so it keeps the single thread.
+     */
+    tcg_mttcg = cfg.tcg_thread ? !strcmp(cfg.tcg_thread, "multi")
+                               : ms->smp > 1;
     if (!ms->accel) {
         ms->accel = "tcg";
     }

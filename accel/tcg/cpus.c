@@ -385,8 +385,13 @@ static void vcpu_idle_wait(void)
 
 static void *vcpu_thread_fn(void *arg)
 {
+    CPUState *c;
+
     (void)arg;
     is_vcpu_thread = true;
+    CPU_FOREACH(c) {
+        __atomic_store_n(&c->thread_id, (int)gettid(), __ATOMIC_RELAXED);
+    }
     for (;;) {
         bool ran = false;
         CPUState *cpu;
@@ -631,6 +636,7 @@ static void *mttcg_thread_fn(void *arg)
 
     is_vcpu_thread = true;
     thread_cpu = cpu;
+    __atomic_store_n(&cpu->thread_id, (int)gettid(), __ATOMIC_RELAXED);
     for (;;) {
         int r;
 

@@ -221,6 +221,12 @@ struct CPUState {
     TBJmpCacheEntry *tb_jmp_cache;
     uint32_t tb_jmp_gen;        /* the current ASID */
     pthread_t thread;
+    /*
+     * Host thread id (gettid) of the thread that runs this CPU, for
+     * query-cpus-fast / info cpus: one per vCPU under thread=multi, the
+     * same for all under thread=single; 0 until it starts.  __atomic.
+     */
+    int thread_id;
     CPUState *next;
     /*
      * gdb breakpoints (guest virtual pcs); changed only while the VM is

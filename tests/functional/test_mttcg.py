@@ -1,9 +1,10 @@
 # SPDX-License-Identifier: MIT
 """-accel tcg,thread=multi (a host thread per vCPU): atomics under real
 concurrency on both guests, the aarch64 atomics' fault behaviour, and
-Linux -smp boots.  The same guests run with thread=single (the default)
-for comparison.  Other SMP test files run under MTTCG with
-MACHINA_EXTRA_ARGS="-accel tcg,thread=multi" (docs/devel/tcg-engine.md)."""
+Linux -smp boots.  The same guests run with thread=single (round-robin)
+for comparison.  thread=multi is the default for -smp 2+, so the other SMP
+test files run under MTTCG unless they ask for thread=single; Linux boots
+under thread=single are here and in test_smp.py (docs/devel/tcg-engine.md)."""
 
 import os
 import re
@@ -25,6 +26,35 @@ THREADS = ["single", "multi"]
 
 def accel(thread):
     return ["-accel", "tcg,thread=" + thread]
+
+
+@pytest.mark.parametrize("smp,thread,threads", [
+    (1, None, 1), (2, None, 2), (4, None, 4),
+    (2, "single", 1), (4, "single", 1), (1, "multi", 1), (3, "multi", 3)])
+def test_default_thread_per_vcpu(emu, tmp_path, smp, thread, threads):
+    """-smp 2+ runs a host thread per vCPU unless thread=single asks for
+    round-robin (QEMU's default on these guests): query-cpus-fast and
+    info cpus report each CPU's host thread, a task of the emulator that
+    is not its main thread."""
+    if not os.path.exists(machina.UBOOT):
+        pytest.skip("u-boot-qemu is not installed")
+    qmp, mon = str(tmp_path / "qmp.sock"), str(tmp_path / "hmp.sock")
+    with machina.Vm(["-M", "virt", "-nographic", "-kernel", machina.UBOOT,
+                     "-smp", str(smp),
+                     "-qmp", "unix:%s,server=on,wait=off" % qmp,
+                     "-monitor", "unix:%s,server=on,wait=off" % mon] +
+                    (accel(thread) if thread else [])) as vm:
+        vm.wait_for("OpenSBI", timeout=30)
+        cpus = machina.Qmp(qmp, negotiate=True).cmd("query-cpus-fast")
+        tids = [c["thread-id"] for c in cpus["return"]]
+        assert len(tids) == smp
+        assert len(set(tids)) == threads, tids
+        for t in tids:
+            assert t != vm.proc.pid
+            assert os.path.exists("/proc/%d/task/%d" % (vm.proc.pid, t))
+        text = machina.Hmp(mon, wait_banner=True).cmd("info cpus")
+        assert re.findall(r"CPU #\d+: .* thread_id=(\d+)", text) == \
+            [str(t) for t in tids], text
 
 
 @pytest.mark.parametrize("thread", THREADS)
@@ -121,14 +151,16 @@ def test_riscv_linux_smp_multi(emu, smp):
 
 
 @pytest.mark.parametrize("smp", [2, 4])
-def test_aarch64_linux_busybox_multi(emu64, initramfs, smp):  # noqa: F811
-    """Debian's arm64 kernel under MTTCG: every CPU up (TLBI ...IS
-    broadcasts, IPIs, LSE/exclusive spinlocks across threads), busybox
-    runs its script."""
+@pytest.mark.parametrize("thread", THREADS)
+def test_aarch64_linux_busybox(emu64, initramfs, smp, thread):  # noqa: F811
+    """Debian's arm64 kernel under either scheduler: every CPU up (TLBI
+    ...IS broadcasts, IPIs, LSE/exclusive spinlocks across threads under
+    MTTCG; slices and kicks under round-robin), busybox runs its
+    script."""
     need(A64_KERNEL)
     with machina.Vm(virt_args(smp, initramfs,
                               "console=ttyAMA0 panic=-1 quiet") +
-                    accel("multi"), binary=emu64) as vm:
+                    accel(thread), binary=emu64) as vm:
         check_busybox_script(vm, smp)
 
 
