@@ -248,6 +248,13 @@ static bool fold(TCGOpcode opc, TCGType type, uint64_t x, uint64_t y,
     return true;
 }
 
+/* Division's const arg is only a hint: fold it like plain arithmetic. */
+static bool is_division(TCGOpcode opc)
+{
+    return opc == INDEX_op_div || opc == INDEX_op_divu ||
+           opc == INDEX_op_rem || opc == INDEX_op_remu;
+}
+
 static bool is_commutative(TCGOpcode opc)
 {
     switch (opc) {
@@ -525,7 +532,8 @@ void tcg_optimize(TCGContext *s)
         /* Constant folding of plain arithmetic. */
         if (!done && op->opc != INDEX_op_mov && op->opc != INDEX_op_call &&
             nb_o == 1 && !(def->flags & TCG_OPF_SIDE_EFFECTS) &&
-            def->nb_cargs == 0 && op->opc != INDEX_op_movcond &&
+            (def->nb_cargs == 0 || is_division(op->opc)) &&
+            op->opc != INDEX_op_movcond &&
             op->opc != INDEX_op_setcond) {
             TCGTemp *a = arg_temp(op->args[1]);
             TCGTemp *b = nb_i > 1 ? arg_temp(op->args[2]) : NULL;

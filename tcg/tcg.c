@@ -259,6 +259,11 @@ TCGOp *tcg_emit_op(TCGOpcode opc, TCGType type, int nargs,
     if (nargs > TCG_MAX_OP_ARGS) {
         tcg_abort("too many op args");
     }
+    if (opc != INDEX_op_call &&
+        nargs != tcg_op_defs[opc].nb_oargs + tcg_op_defs[opc].nb_iargs +
+                 tcg_op_defs[opc].nb_cargs) {
+        tcg_abort("wrong number of op args");
+    }
     op = s->op_pool;
     if (op) {
         s->op_pool = op->next;

@@ -22,40 +22,6 @@ static uint64_t helper_arm_rbit(uint64_t x)
 }
 static DEF_HELPER(arm_rbit, TCG_CALL_NO_RWG_SE, 1, true);
 
-/* kind bit 0: signed; bit 1: 64-bit.  Division by zero gives 0 (C3.4.8) */
-static uint64_t helper_arm_div(uint64_t a, uint64_t b, uint64_t kind)
-{
-    bool sign = kind & 1, sf = kind & 2;
-
-    if (!sf) {
-        if (sign) {
-            int32_t x = (int32_t)a, y = (int32_t)b;
-
-            if (y == 0) {
-                return 0;
-            }
-            if (x == INT32_MIN && y == -1) {
-                return (uint32_t)x;
-            }
-            return (uint32_t)(x / y);
-        }
-        if ((uint32_t)b == 0) {
-            return 0;
-        }
-        return (uint32_t)a / (uint32_t)b;
-    }
-    if (b == 0) {
-        return 0;
-    }
-    if (sign) {
-        if ((int64_t)a == INT64_MIN && (int64_t)b == -1) {
-            return a;
-        }
-        return (uint64_t)((int64_t)a / (int64_t)b);
-    }
-    return a / b;
-}
-static DEF_HELPER(arm_div, TCG_CALL_NO_RWG_SE, 3, true);
 
 /* ---- temps and register access ---- */
 
@@ -1484,6 +1450,51 @@ static bool trans_csel(DisasContext *ctx)
     return true;
 }
 
+/*
+ * UDIV/SDIV: x / 0 = 0 and signed MIN / -1 = MIN, no trap (Arm ARM
+ * C3.4.8), on the host's divide with those operands steered away.  The
+ * W forms divide the 32-bit values extended to 64 bits, where MIN / -1
+ * cannot overflow.  The divisor hint for the backend is Rm's value while
+ * the TB is translated (a loop's divisor rarely changes; a wrong guess
+ * costs a compare).
+ */
+static void gen_a64_div(DisasContext *ctx, TCGv r, bool sign, bool sf)
+{
+    TCGv zero = tcg_constant_i64(0), one = tcg_constant_i64(1);
+    TCGv n = a64_new_tmp(), d = a64_new_tmp();
+    TCGv num = a64_new_tmp(), den = a64_new_tmp();
+    uint64_t hint = RM == 31 ? 0 : arm_env(ctx->cs)->xregs[RM];
+
+    if (sf) {
+        tcg_gen_mov_i64(n, a64_read_x(RN));
+        tcg_gen_mov_i64(d, a64_read_x(RM));
+    } else if (sign) {
+        tcg_gen_ext32s_i64(n, a64_read_x(RN));
+        tcg_gen_ext32s_i64(d, a64_read_x(RM));
+        hint = (uint64_t)(int64_t)(int32_t)hint;
+    } else {
+        tcg_gen_ext32u_i64(n, a64_read_x(RN));
+        tcg_gen_ext32u_i64(d, a64_read_x(RM));
+        hint = (uint32_t)hint;
+    }
+    tcg_gen_movcond_i64(TCG_COND_EQ, den, d, zero, one, d);
+    if (sign && sf) {
+        TCGv ovf = a64_new_tmp(), t = a64_new_tmp();
+
+        /* MIN / -1: divide MIN by 1 */
+        tcg_gen_setcondi_i64(TCG_COND_EQ, ovf, n, INT64_MIN);
+        tcg_gen_setcondi_i64(TCG_COND_EQ, t, d, -1);
+        tcg_gen_and_i64(ovf, ovf, t);
+        tcg_gen_movcond_i64(TCG_COND_NE, den, ovf, zero, one, den);
+    }
+    tcg_gen_movcond_i64(TCG_COND_EQ, num, d, zero, zero, n);
+    if (sign) {
+        tcg_gen_div_hint_i64(r, num, den, hint);
+    } else {
+        tcg_gen_divu_hint_i64(r, num, den, hint);
+    }
+}
+
 static bool trans_dp2(DisasContext *ctx)
 {
     int opc = bits(ctx->insn, 10, 6);
@@ -1497,8 +1508,7 @@ static bool trans_dp2(DisasContext *ctx)
     switch (opc) {
     case 2:
     case 3:
-        tcg_gen_call3(&helper_info_arm_div, r, a, a64_read_x(RM),
-                      tcg_constant_i64((opc == 3) | (sf ? 2 : 0)));
+        gen_a64_div(ctx, r, opc == 3, sf);
         break;
     case 8:
     case 9:

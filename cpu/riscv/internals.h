@@ -119,6 +119,12 @@ typedef struct DisasContext {
     bool pcrel;
     uint64_t pc_save;
     int is_jmp;
+    /*
+     * x registers written so far in this TB: the others still hold, in
+     * env, the values they will have when the TB runs (a hint for
+     * division, gen_div()).
+     */
+    uint32_t gpr_written;
 } DisasContext;
 
 /* misa letter test. */

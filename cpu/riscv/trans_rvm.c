@@ -62,53 +62,77 @@ bool trans_mulw(DisasContext *ctx, const RVArgs *a)
  */
 enum { DIV_S, DIV_U, REM_S, REM_U };
 
-static void gen_div_rem(TCGv r, TCGv n, TCGv d, int kind, int64_t min)
+static void gen_div_rem(TCGv r, TCGv n, TCGv d, int kind, int64_t min,
+                        uint64_t hint)
 {
     TCGv zero = tcg_constant_i64(0);
     TCGv one = tcg_constant_i64(1);
-    TCGv dz = temp_new();
     TCGv num = temp_new();
     TCGv den = temp_new();
 
-    tcg_gen_setcondi_i64(TCG_COND_EQ, dz, d, 0);
     if (kind == DIV_S || kind == REM_S) {
         TCGv ovf = temp_new();
         TCGv t = temp_new();
+
         tcg_gen_setcondi_i64(TCG_COND_EQ, ovf, n, min);
         tcg_gen_setcondi_i64(TCG_COND_EQ, t, d, -1);
         tcg_gen_and_i64(ovf, ovf, t);
-        tcg_gen_or_i64(t, ovf, dz);
+        tcg_gen_setcondi_i64(TCG_COND_EQ, t, d, 0);
+        tcg_gen_or_i64(t, ovf, t);
         /* MIN / 1 = MIN and MIN % 1 = 0: the overflow results. */
         tcg_gen_movcond_i64(TCG_COND_NE, den, t, zero, one, d);
     } else {
-        tcg_gen_movcond_i64(TCG_COND_NE, den, dz, zero, one, d);
+        tcg_gen_movcond_i64(TCG_COND_EQ, den, d, zero, one, d);
     }
     switch (kind) {
     case DIV_S:
     case DIV_U:
         /* x / 0: divide -1 by 1 */
-        tcg_gen_movcond_i64(TCG_COND_NE, num, dz, zero,
+        tcg_gen_movcond_i64(TCG_COND_EQ, num, d, zero,
                             tcg_constant_i64(-1), n);
         if (kind == DIV_S) {
-            tcg_gen_div_i64(r, num, den);
+            tcg_gen_div_hint_i64(r, num, den, hint);
         } else {
-            tcg_gen_divu_i64(r, num, den);
+            tcg_gen_divu_hint_i64(r, num, den, hint);
         }
         break;
     default:
         if (kind == REM_S) {
-            tcg_gen_rem_i64(num, n, den);
+            tcg_gen_rem_hint_i64(num, n, den, hint);
         } else {
-            tcg_gen_remu_i64(num, n, den);
+            tcg_gen_remu_hint_i64(num, n, den, hint);
         }
-        tcg_gen_movcond_i64(TCG_COND_NE, r, dz, zero, n, num);
+        tcg_gen_movcond_i64(TCG_COND_EQ, r, d, zero, n, num);
         break;
     }
+}
+
+/*
+ * The divisor this division will most likely see: rs2's value now, when
+ * the TB is being translated for the CPU about to run it, unless an
+ * earlier instruction of the TB writes rs2.  Loops divide by the same
+ * value again and again; the backend tests the guess and then divides
+ * with a multiply.  0: no guess.
+ */
+static uint64_t divisor_hint(DisasContext *ctx, int rs2, int kind, bool w)
+{
+    uint64_t v;
+
+    if (rs2 == 0 || (ctx->gpr_written & (1u << rs2))) {
+        return 0;
+    }
+    v = ctx->env->gpr[rs2];
+    if (w) {
+        v = kind == DIV_U || kind == REM_U ? (uint32_t)v
+                                           : (uint64_t)(int32_t)v;
+    }
+    return v;
 }
 
 static bool gen_div(DisasContext *ctx, const RVArgs *a, int kind, bool w)
 {
     TCGv n, d, r;
+    uint64_t hint = divisor_hint(ctx, a->rs2, kind, w);
 
     REQUIRE_EXT(ctx, 'M');
     n = temp_new();
@@ -117,7 +141,7 @@ static bool gen_div(DisasContext *ctx, const RVArgs *a, int kind, bool w)
     if (!w) {
         tcg_gen_mov_i64(n, get_gpr(ctx, a->rs1));
         tcg_gen_mov_i64(d, get_gpr(ctx, a->rs2));
-        gen_div_rem(r, n, d, kind, INT64_MIN);
+        gen_div_rem(r, n, d, kind, INT64_MIN, hint);
     } else {
         /* 32-bit operands extended to 64: INT32_MIN / -1 cannot trap */
         if (kind == DIV_S || kind == REM_S) {
@@ -127,7 +151,7 @@ static bool gen_div(DisasContext *ctx, const RVArgs *a, int kind, bool w)
             tcg_gen_ext32u_i64(n, get_gpr(ctx, a->rs1));
             tcg_gen_ext32u_i64(d, get_gpr(ctx, a->rs2));
         }
-        gen_div_rem(r, n, d, kind, INT64_MIN);
+        gen_div_rem(r, n, d, kind, INT64_MIN, hint);
         tcg_gen_ext32s_i64(r, r);
     }
     gen_set_gpr(ctx, a->rd, r);

@@ -57,6 +57,7 @@ void gen_set_gpr_pc(DisasContext *ctx, int rd, uint64_t va)
 {
     if (rd != 0) {
         gen_pc_value(ctx, cpu_gpr[rd], va);
+        ctx->gpr_written |= 1u << rd;
     }
 }
 
@@ -123,6 +124,7 @@ void gen_set_gpr(DisasContext *ctx, int reg, TCGv val)
 {
     if (reg != 0) {
         tcg_gen_mov_i64(cpu_gpr[reg], val);
+        ctx->gpr_written |= 1u << reg;
     }
 }
 
@@ -130,6 +132,7 @@ void gen_set_gpri(DisasContext *ctx, int reg, int64_t val)
 {
     if (reg != 0) {
         tcg_gen_movi_i64(cpu_gpr[reg], val);
+        ctx->gpr_written |= 1u << reg;
     }
 }
 

@@ -56,10 +56,6 @@ TCG_GEN_BINOP(sub)
 TCG_GEN_BINOP(mul)
 TCG_GEN_BINOP(muluh)
 TCG_GEN_BINOP(mulsh)
-TCG_GEN_BINOP(div)
-TCG_GEN_BINOP(divu)
-TCG_GEN_BINOP(rem)
-TCG_GEN_BINOP(remu)
 TCG_GEN_BINOP(and)
 TCG_GEN_BINOP(or)
 TCG_GEN_BINOP(xor)
@@ -74,6 +70,38 @@ TCG_GEN_BINOP(rotr)
 TCG_GEN_BINOP(clz)
 TCG_GEN_BINOP(ctz)
 #undef TCG_GEN_BINOP
+
+/*
+ * Division; the _hint forms pass the divisor value the op most likely
+ * sees (0: none), e.g. the divisor register's value at translation time.
+ */
+#define TCG_GEN_DIVOP(name)                                               \
+    static inline void tcg_gen_##name##_hint_i64(TCGv r, TCGv a, TCGv b,  \
+                                                 uint64_t hint)           \
+    {                                                                     \
+        tcg_gen_op4(INDEX_op_##name, TCG_TYPE_I64, T(r), T(a), T(b),      \
+                    (TCGArg)hint);                                        \
+    }                                                                     \
+    static inline void tcg_gen_##name##_hint_i32(TCGv r, TCGv a, TCGv b,  \
+                                                 uint32_t hint)           \
+    {                                                                     \
+        tcg_gen_op4(INDEX_op_##name, TCG_TYPE_I32, T(r), T(a), T(b),      \
+                    (TCGArg)hint);                                        \
+    }                                                                     \
+    static inline void tcg_gen_##name##_i64(TCGv r, TCGv a, TCGv b)       \
+    { tcg_gen_##name##_hint_i64(r, a, b, 0); }                            \
+    static inline void tcg_gen_##name##_i32(TCGv r, TCGv a, TCGv b)       \
+    { tcg_gen_##name##_hint_i32(r, a, b, 0); }                            \
+    static inline void tcg_gen_##name##i_i64(TCGv r, TCGv a, int64_t b)   \
+    { tcg_gen_##name##_i64(r, a, tcg_constant_i64(b)); }                  \
+    static inline void tcg_gen_##name##i_i32(TCGv r, TCGv a, int32_t b)   \
+    { tcg_gen_##name##_i32(r, a, tcg_constant_i32(b)); }
+
+TCG_GEN_DIVOP(div)
+TCG_GEN_DIVOP(divu)
+TCG_GEN_DIVOP(rem)
+TCG_GEN_DIVOP(remu)
+#undef TCG_GEN_DIVOP
 
 #define TCG_GEN_UNOP(name)                                                \
     static inline void tcg_gen_##name##_i64(TCGv r, TCGv a)               \

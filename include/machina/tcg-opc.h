@@ -35,10 +35,16 @@ DEF(sub, 1, 2, 0, 0)
 DEF(mul, 1, 2, 0, 0)
 DEF(muluh, 1, 2, 0, 0)                  /* high half of unsigned product */
 DEF(mulsh, 1, 2, 0, 0)                  /* high half of signed product */
-DEF(div, 1, 2, 0, 0)
-DEF(divu, 1, 2, 0, 0)
-DEF(rem, 1, 2, 0, 0)
-DEF(remu, 1, 2, 0, 0)
+/*
+ * Division (the divisor is never 0 and signed MIN / -1 never happens:
+ * front ends guard those).  Const: the divisor the op most likely sees
+ * at run time (0: unknown), which a backend may test for and divide by
+ * with a multiply (tcg_udiv_magic()).
+ */
+DEF(div, 1, 2, 1, 0)
+DEF(divu, 1, 2, 1, 0)
+DEF(rem, 1, 2, 1, 0)
+DEF(remu, 1, 2, 1, 0)
 DEF(and, 1, 2, 0, 0)
 DEF(or, 1, 2, 0, 0)
 DEF(xor, 1, 2, 0, 0)

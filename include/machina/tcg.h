@@ -314,6 +314,20 @@ typedef struct TCGOpDef {
 extern const TCGOpDef tcg_op_defs[NB_OPS];
 
 /*
+ * n / d for every 64-bit n as a multiply by a reciprocal (tcg/udiv-magic.c):
+ * t = high 64 bits of n * m; with add, t += (n - t) >> 1; q = t >> shift.
+ * tcg_udiv_magic() is false for d < 2 and powers of two.
+ */
+typedef struct TCGUDivMagic {
+    uint64_t m;
+    int shift;
+    bool add;
+} TCGUDivMagic;
+
+bool tcg_udiv_magic(uint64_t d, TCGUDivMagic *mg);
+uint64_t tcg_udiv_magic_apply(uint64_t n, const TCGUDivMagic *mg);
+
+/*
  * Inline generator functions: tcg_gen_<op>_<i32|i64>(...).  Output temps
  * come first, then inputs, then constant args (cond, memop, offset,
  * label), as in tcg-opc.h.

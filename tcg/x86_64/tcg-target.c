@@ -88,6 +88,10 @@ bool tcg_target_const_match(TCGOpcode opc, TCGType type, int argi,
         return argi == 2;
     case INDEX_op_brcond:
         return argi == 1 && imm;
+    case INDEX_op_divu: case INDEX_op_remu:
+        /* Any non-zero divisor: tcg_out_udiv_const(). */
+        return argi == 2 &&
+               (type == TCG_TYPE_I32 ? (uint32_t)val : (uint64_t)val) != 0;
     case INDEX_op_movcond:
         return argi == 2 && imm;
     case INDEX_op_st8: case INDEX_op_st16: case INDEX_op_st32:
@@ -322,6 +326,128 @@ static void tcg_out_clz_ctz(TCGContext *s, bool clz, TCGType type, int a0,
         tcg_out_modrm(s, (OPC_CMOVCC + JCC_JE) | w, TCG_TMP0, TCG_TMP1);
     }
     tcg_out_mov(s, type, a0, TCG_TMP0);
+}
+
+/* rdx:rax / d (a register): a0 = quotient or remainder. */
+static void tcg_out_div_reg(TCGContext *s, TCGType type, bool sign, bool rem,
+                            int a0, int n, int d)
+{
+    int w = rexw(type);
+
+    tcg_out_mov(s, type, TCG_REG_RAX, n);
+    if (sign) {
+        tcg_out_opc(s, OPC_CQO | w, 0, 0, 0);
+    } else {
+        tcg_out_modrm(s, OPC_ARITH_GvEv + (ARITH_XOR << 3), TCG_REG_RDX,
+                      TCG_REG_RDX);
+    }
+    tcg_out_modrm(s, OPC_GRP3_Ev | w, sign ? EXT3_IDIV : EXT3_DIV, d);
+    tcg_out_mov(s, type, a0, rem ? TCG_REG_RDX : TCG_REG_RAX);
+}
+
+/*
+ * Unsigned a0 = n / d or n % d for a divisor known here (d != 0 in the
+ * op's width): a shift or mask for a power of two, else a multiply by the
+ * reciprocal (tcg_udiv_magic()), as compilers do for constant divisors.
+ * A 64-bit multiply takes a few cycles where div takes tens.  Uses rax,
+ * rdx (the op clobbers them), TMP0 and TMP1.
+ */
+static void tcg_out_udiv_const(TCGContext *s, TCGType type, bool rem,
+                               int a0, int n, uint64_t d)
+{
+    TCGUDivMagic mg;
+    int q;
+
+    if (type == TCG_TYPE_I32) {
+        d = (uint32_t)d;
+        tcg_out_mov(s, TCG_TYPE_I32, TCG_TMP1, n);   /* zero-extends */
+        n = TCG_TMP1;
+    }
+    if (!(d & (d - 1))) {
+        tcg_out_mov(s, TCG_TYPE_I64, a0, n);
+        if (rem && d - 1 <= INT32_MAX) {
+            tcg_out_arithi(s, ARITH_AND, 1, a0, (int32_t)(d - 1));
+        } else if (rem) {
+            tcg_out_movi(s, TCG_TYPE_I64, TCG_TMP0, (int64_t)(d - 1));
+            tcg_out_modrm(s, OPC_ARITH_GvEv + (ARITH_AND << 3) + P_REXW, a0,
+                          TCG_TMP0);
+        } else if (d > 1) {
+            tcg_out_shifti(s, SHIFT_SHR, 1, a0, __builtin_ctzll(d));
+        }
+        return;
+    }
+    if (!tcg_udiv_magic(d, &mg)) {
+        tcg_out_movi(s, TCG_TYPE_I64, TCG_TMP0, (int64_t)d);
+        tcg_out_div_reg(s, TCG_TYPE_I64, false, rem, a0, n, TCG_TMP0);
+        return;
+    }
+    tcg_out_movi(s, TCG_TYPE_I64, TCG_REG_RAX, (int64_t)mg.m);
+    tcg_out_modrm(s, OPC_GRP3_Ev | P_REXW, EXT3_MUL, n);    /* rdx = hi */
+    q = TCG_REG_RDX;
+    if (mg.add) {
+        tcg_out_mov(s, TCG_TYPE_I64, TCG_REG_RAX, n);
+        tcg_out_modrm(s, (OPC_ARITH_GvEv + (ARITH_SUB << 3)) | P_REXW,
+                      TCG_REG_RAX, TCG_REG_RDX);
+        tcg_out_shifti(s, SHIFT_SHR, 1, TCG_REG_RAX, 1);
+        tcg_out_modrm(s, (OPC_ARITH_GvEv + (ARITH_ADD << 3)) | P_REXW,
+                      TCG_REG_RAX, TCG_REG_RDX);
+        q = TCG_REG_RAX;
+    }
+    if (mg.shift) {
+        tcg_out_shifti(s, SHIFT_SHR, 1, q, mg.shift);
+    }
+    if (!rem) {
+        tcg_out_mov(s, TCG_TYPE_I64, a0, q);
+        return;
+    }
+    /* n - q * d; a0 is neither rax nor rdx, so q survives the mov. */
+    if (fits_i32((int64_t)d)) {
+        tcg_out_modrm(s, OPC_IMUL_GvEvIz | P_REXW, q, q);
+        tcg_out32(s, (uint32_t)d);
+    } else {
+        tcg_out_movi(s, TCG_TYPE_I64, TCG_TMP0, (int64_t)d);
+        tcg_out_modrm(s, OPC_IMUL_GvEv | P_REXW, q, TCG_TMP0);
+    }
+    tcg_out_mov(s, TCG_TYPE_I64, a0, n);
+    tcg_out_modrm(s, (OPC_ARITH_GvEv + (ARITH_SUB << 3)) | P_REXW, a0, q);
+}
+
+/*
+ * Unsigned division by register d with a likely value hint (the op's
+ * const arg): if d == hint, the multiply above, else div.  The compare
+ * costs a cycle; when the hint is right the multiply saves tens.
+ */
+static void tcg_out_udiv_hint(TCGContext *s, TCGType type, bool rem, int a0,
+                              int n, int d, uint64_t hint)
+{
+    int w = rexw(type);
+    uint8_t *jne, *jmp;
+
+    if (type == TCG_TYPE_I32 || fits_i32((int64_t)hint)) {
+        tcg_out_arithi(s, ARITH_CMP, w, d, (int32_t)hint);
+    } else {
+        tcg_out_movi(s, TCG_TYPE_I64, TCG_TMP0, (int64_t)hint);
+        tcg_out_modrm(s, (OPC_ARITH_GvEv + (ARITH_CMP << 3)) | w, d,
+                      TCG_TMP0);
+    }
+    tcg_out_opc(s, OPC_JCC_long + JCC_JNE, 0, 0, 0);
+    jne = s->code_ptr;
+    tcg_out32(s, 0);
+    tcg_out_udiv_const(s, type, rem, a0, n, hint);
+    tcg_out8(s, OPC_JMP_long);
+    jmp = s->code_ptr;
+    tcg_out32(s, 0);
+    if (!tcg_backend(s)->overflow) {
+        uint32_t rel = (uint32_t)(s->code_ptr - (jne + 4));
+
+        memcpy(jne, &rel, 4);
+    }
+    tcg_out_div_reg(s, type, false, rem, a0, n, d);
+    if (!tcg_backend(s)->overflow) {
+        uint32_t rel = (uint32_t)(s->code_ptr - (jmp + 4));
+
+        memcpy(jmp, &rel, 4);
+    }
 }
 
 static void tcg_out_ctpop(TCGContext *s, TCGType type, int a0, int a1)
@@ -965,18 +1091,16 @@ void tcg_out_op(TCGContext *s, TCGOpcode opc, TCGType type,
     case INDEX_op_remu: {
         bool sign = opc == INDEX_op_div || opc == INDEX_op_rem;
         bool rem = opc == INDEX_op_rem || opc == INDEX_op_remu;
+        uint64_t hint = type == TCG_TYPE_I32 ? (uint32_t)args[3] : args[3];
 
-        /* rdx:rax / a2; the allocator keeps a0-a2 out of rax/rdx. */
-        tcg_out_mov(s, type, TCG_REG_RAX, a1);
-        if (sign) {
-            tcg_out_opc(s, OPC_CQO | w, 0, 0, 0);
+        /* The allocator keeps a0-a2 out of rax/rdx. */
+        if (c2) {
+            tcg_out_udiv_const(s, type, rem, a0, a1, a2);
+        } else if (!sign && hint) {
+            tcg_out_udiv_hint(s, type, rem, a0, a1, (int)a2, hint);
         } else {
-            tcg_out_modrm(s, OPC_ARITH_GvEv + (ARITH_XOR << 3), TCG_REG_RDX,
-                          TCG_REG_RDX);
+            tcg_out_div_reg(s, type, sign, rem, a0, a1, (int)a2);
         }
-        tcg_out_modrm(s, OPC_GRP3_Ev | w, sign ? EXT3_IDIV : EXT3_DIV,
-                      (int)a2);
-        tcg_out_mov(s, type, a0, rem ? TCG_REG_RDX : TCG_REG_RAX);
         break;
     }
     case INDEX_op_muluh:

@@ -207,6 +207,32 @@ static uint64_t fix_divisor(TCGOpcode opc, TCGType ty, uint64_t a,
     return b;
 }
 
+/*
+ * Divisions carry a divisor hint (tcg-opc.h): b itself (the backend's
+ * multiply path), none, or a wrong guess (its test falls back to div).
+ */
+static uint64_t div_hint(uint64_t b)
+{
+    switch (rnd() % 3) {
+    case 0:
+        return b;
+    case 1:
+        return 0;
+    default:
+        return rnd();
+    }
+}
+
+static void gen_binop(TCGOpcode opc, TCGType ty, TCGArg r, TCGArg a,
+                      TCGArg b, uint64_t hint)
+{
+    if (is_div(opc)) {
+        tcg_gen_op4(opc, ty, r, a, b, (TCGArg)hint);
+    } else {
+        tcg_gen_op3(opc, ty, r, a, b);
+    }
+}
+
 static void set_g(TCGType ty, int i, uint64_t v)
 {
     if (ty == TCG_TYPE_I64) {
@@ -238,7 +264,7 @@ static void check_binop(TCGOpcode opc, TCGType ty, uint64_t a, uint64_t b,
 {
     TCGv *g = ty == TCG_TYPE_I64 ? g64 : g32;
     uint64_t mask = ty == TCG_TYPE_I32 ? 0xffffffffULL : ~0ULL;
-    uint64_t expect, got;
+    uint64_t expect, got, hint;
     int out = 2;
     TCGv t;
 
@@ -250,6 +276,7 @@ static void check_binop(TCGOpcode opc, TCGType ty, uint64_t a, uint64_t b,
         return;
     }
     expect = ref_op(opc, ty, a, b) & mask;
+    hint = div_hint(b);
     set_g(ty, 0, a);
     set_g(ty, 1, b);
     set_g(ty, 2, 0x5555);
@@ -257,34 +284,39 @@ static void check_binop(TCGOpcode opc, TCGType ty, uint64_t a, uint64_t b,
     tcg_gen_insn_start(0x1000);
     switch (variant) {
     case 0:
-        tcg_gen_op3(opc, ty, temp_arg(g[2]), temp_arg(g[0]), temp_arg(g[1]));
+        gen_binop(opc, ty, temp_arg(g[2]), temp_arg(g[0]), temp_arg(g[1]),
+                  hint);
         break;
     case 1:
-        tcg_gen_op3(opc, ty, temp_arg(g[0]), temp_arg(g[0]), temp_arg(g[1]));
+        gen_binop(opc, ty, temp_arg(g[0]), temp_arg(g[0]), temp_arg(g[1]),
+                  hint);
         out = 0;
         break;
     case 2:
-        tcg_gen_op3(opc, ty, temp_arg(g[1]), temp_arg(g[0]), temp_arg(g[1]));
+        gen_binop(opc, ty, temp_arg(g[1]), temp_arg(g[0]), temp_arg(g[1]),
+                  hint);
         out = 1;
         break;
     case 3:
-        tcg_gen_op3(opc, ty, temp_arg(g[2]), temp_arg(g[0]),
-                    temp_arg(cst(ty, b)));
+        gen_binop(opc, ty, temp_arg(g[2]), temp_arg(g[0]),
+                  temp_arg(cst(ty, b)), hint);
         break;
     case 4:
         /* Through EBB temps, with the inputs still live afterwards. */
         t = tmp(ty);
-        tcg_gen_op3(opc, ty, temp_arg(t), temp_arg(g[0]), temp_arg(g[1]));
+        gen_binop(opc, ty, temp_arg(t), temp_arg(g[0]), temp_arg(g[1]),
+                  hint);
         tcg_gen_op3(INDEX_op_xor, ty, temp_arg(g[3]), temp_arg(g[0]),
                     temp_arg(g[1]));
         tcg_gen_op2(INDEX_op_mov, ty, temp_arg(g[2]), temp_arg(t));
         break;
     case 5:
-        tcg_gen_op3(opc, ty, temp_arg(g[2]), temp_arg(g[0]), temp_arg(g[0]));
+        gen_binop(opc, ty, temp_arg(g[2]), temp_arg(g[0]), temp_arg(g[0]),
+                  hint);
         break;
     case 6:
-        tcg_gen_op3(opc, ty, temp_arg(g[2]), temp_arg(cst(ty, a)),
-                    temp_arg(g[1]));
+        gen_binop(opc, ty, temp_arg(g[2]), temp_arg(cst(ty, a)),
+                  temp_arg(g[1]), hint);
         break;
     }
     tcg_gen_exit_tb(0);
@@ -322,6 +354,123 @@ static void test_binops(void **state)
                 for (k = 0; k < 40; k++) {
                     check_binop(binops[o], t ? TCG_TYPE_I64 : TCG_TYPE_I32,
                                 rnd(), rnd(), v);
+                }
+            }
+        }
+    }
+}
+
+/* Divisors for the multiply paths: small, near powers of two, huge. */
+static uint64_t some_divisor(unsigned i)
+{
+    static const uint64_t edge[] = {
+        1, 2, 3, 5, 6, 7, 9, 10, 11, 25, 60, 100, 125, 641, 1000, 1000003,
+        0x7fffffff, 0x80000000, 0x80000001, 0xfffffffe, 0xffffffff,
+        0x100000000ULL, 0x100000001ULL, 0x7fffffffffffffffULL,
+        0x8000000000000000ULL, 0x8000000000000001ULL, ~1ULL, ~0ULL,
+    };
+
+    if (i < ARRAY_SIZE(edge)) {
+        return edge[i];
+    }
+    switch (i % 4) {
+    case 0:
+        return (1ULL << (rnd() % 64)) + (rnd() & 1 ? 1 : -1);
+    case 1:
+        return (rnd() >> (rnd() % 64)) | 1;
+    case 2:
+        return rnd() % 100000 + 2;
+    default:
+        return rnd() | 2;
+    }
+}
+
+/* tcg_udiv_magic() against the C division, every divisor shape. */
+static void test_udiv_magic(void **state)
+{
+    for (unsigned i = 0; i < 20000; i++) {
+        uint64_t d = i < 5000 ? i + 2 : some_divisor(i - 5000);
+        TCGUDivMagic mg;
+
+        if (d < 2 || !(d & (d - 1))) {
+            assert_false(tcg_udiv_magic(d, &mg));
+            continue;
+        }
+        uint64_t ns[] = { 0, 1, d - 1, d, d + 1, ~0ULL, ~0ULL - 1,
+                          (~0ULL / d) * d, (~0ULL / d) * d - 1, rnd(),
+                          rnd() >> 20, rnd() >> 40 };
+
+        assert_true(tcg_udiv_magic(d, &mg));
+        for (unsigned k = 0; k < ARRAY_SIZE(ns); k++) {
+            if (tcg_udiv_magic_apply(ns[k], &mg) != ns[k] / d) {
+                print_error("d=0x%llx n=0x%llx\n", (unsigned long long)d,
+                            (unsigned long long)ns[k]);
+                fail();
+            }
+        }
+    }
+}
+
+/*
+ * divu/remu with the divisor a constant or in a register whose hint is
+ * right (the backend's multiply), or wrong (its fallback to div): one TB
+ * per case, run on many dividends.
+ */
+static void test_udiv_hint(void **state)
+{
+    static const TCGOpcode ops[] = { INDEX_op_divu, INDEX_op_remu };
+
+    for (unsigned i = 0; i < 400; i++) {
+        uint64_t d = some_divisor(i);
+
+        for (int t = 0; t < 2; t++) {
+            TCGType ty = t ? TCG_TYPE_I64 : TCG_TYPE_I32;
+            uint64_t mask = t ? ~0ULL : 0xffffffffULL;
+
+            if (!(d & mask)) {
+                continue;
+            }
+            for (unsigned o = 0; o < ARRAY_SIZE(ops); o++) {
+                for (int v = 0; v < 3; v++) {
+                    /* 0: register, right hint; 1: constant; 2: wrong */
+                    uint64_t run_d = v == 2 ? (d & mask) + 1 : d;
+
+                    if (!(run_d & mask)) {
+                        continue;
+                    }
+                    tcg_func_start();
+                    tcg_gen_insn_start(0x1000);
+                    gen_binop(ops[o], ty, temp_arg((t ? g64 : g32)[2]),
+                              temp_arg((t ? g64 : g32)[0]),
+                              temp_arg(v == 1 ? cst(ty, d)
+                                              : (t ? g64 : g32)[1]),
+                              d);
+                    tcg_gen_exit_tb(0);
+                    assert_true(tcg_gen_code(tcg_ctx, tb_buf,
+                                             code + CODE_SIZE) > 0);
+                    for (int k = 0; k < 24; k++) {
+                        uint64_t n = k < 4 ? (uint64_t[]){ 0, run_d - 1,
+                                                           run_d, ~0ULL }[k]
+                                           : rnd();
+                        uint64_t expect =
+                            ref_op(ops[o], ty, n, run_d) & mask, got;
+
+                        set_g(ty, 0, n);
+                        set_g(ty, 1, run_d);
+                        tcg_qemu_tb_exec(&cpu->parent, tb_buf);
+                        got = get_g(ty, 2) & mask;
+                        if (got != expect) {
+                            print_error("%s_%s v%d d=0x%llx n=0x%llx: got "
+                                        "0x%llx expected 0x%llx\n",
+                                        tcg_op_defs[ops[o]].name,
+                                        t ? "i64" : "i32", v,
+                                        (unsigned long long)run_d,
+                                        (unsigned long long)n,
+                                        (unsigned long long)got,
+                                        (unsigned long long)expect);
+                            fail();
+                        }
+                    }
                 }
             }
         }
@@ -1207,8 +1356,8 @@ static void gen_random_op(RandState *st)
                 return;
             }
         }
-        tcg_gen_op3(opc, TCG_TYPE_I64, temp_arg(td), temp_arg(ta),
-                    temp_arg(tb));
+        gen_binop(opc, TCG_TYPE_I64, temp_arg(td), temp_arg(ta),
+                  temp_arg(tb), div_hint(b));
         set_dst(st, slot, ok, ref_op(opc, TCG_TYPE_I64, a, b));
         break;
     }
@@ -1418,6 +1567,8 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_binops),
+        cmocka_unit_test(test_udiv_magic),
+        cmocka_unit_test(test_udiv_hint),
         cmocka_unit_test(test_unops),
         cmocka_unit_test(test_fallbacks),
         cmocka_unit_test(test_conds),
