@@ -328,6 +328,20 @@ bool tcg_udiv_magic(uint64_t d, TCGUDivMagic *mg);
 uint64_t tcg_udiv_magic_apply(uint64_t n, const TCGUDivMagic *mg);
 
 /*
+ * Signed n / d for every 64-bit n and d != 0 (MIN / -1 wraps to MIN):
+ * t = n + high 64 bits of n * m (signed); q = (t >> shift, arithmetic)
+ * + (1 if n < 0); q = -q if neg.
+ */
+typedef struct TCGSDivMagic {
+    int64_t m;
+    int shift;
+    bool neg;
+} TCGSDivMagic;
+
+void tcg_sdiv_magic(int64_t d, TCGSDivMagic *mg);
+int64_t tcg_sdiv_magic_apply(int64_t n, const TCGSDivMagic *mg);
+
+/*
  * Inline generator functions: tcg_gen_<op>_<i32|i64>(...).  Output temps
  * come first, then inputs, then constant args (cond, memop, offset,
  * label), as in tcg-opc.h.

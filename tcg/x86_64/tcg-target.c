@@ -88,8 +88,9 @@ bool tcg_target_const_match(TCGOpcode opc, TCGType type, int argi,
         return argi == 2;
     case INDEX_op_brcond:
         return argi == 1 && imm;
+    case INDEX_op_div: case INDEX_op_rem:
     case INDEX_op_divu: case INDEX_op_remu:
-        /* Any non-zero divisor: tcg_out_udiv_const(). */
+        /* Any non-zero divisor: tcg_out_[us]div_const(). */
         return argi == 2 &&
                (type == TCG_TYPE_I32 ? (uint32_t)val : (uint64_t)val) != 0;
     case INDEX_op_movcond:
@@ -345,6 +346,22 @@ static void tcg_out_div_reg(TCGContext *s, TCGType type, bool sign, bool rem,
     tcg_out_mov(s, type, a0, rem ? TCG_REG_RDX : TCG_REG_RAX);
 }
 
+/* a0 = n - q * d (the remainder from the quotient); q is rax or rdx. */
+static void tcg_out_rem_from_quot(TCGContext *s, int a0, int n, int q,
+                                  uint64_t d)
+{
+    if (fits_i32((int64_t)d)) {
+        tcg_out_modrm(s, OPC_IMUL_GvEvIz | P_REXW, q, q);
+        tcg_out32(s, (uint32_t)d);
+    } else {
+        tcg_out_movi(s, TCG_TYPE_I64, TCG_TMP0, (int64_t)d);
+        tcg_out_modrm(s, OPC_IMUL_GvEv | P_REXW, q, TCG_TMP0);
+    }
+    /* a0 is neither rax nor rdx, so q survives the mov. */
+    tcg_out_mov(s, TCG_TYPE_I64, a0, n);
+    tcg_out_modrm(s, (OPC_ARITH_GvEv + (ARITH_SUB << 3)) | P_REXW, a0, q);
+}
+
 /*
  * Unsigned a0 = n / d or n % d for a divisor known here (d != 0 in the
  * op's width): a shift or mask for a power of two, else a multiply by the
@@ -400,25 +417,54 @@ static void tcg_out_udiv_const(TCGContext *s, TCGType type, bool rem,
         tcg_out_mov(s, TCG_TYPE_I64, a0, q);
         return;
     }
-    /* n - q * d; a0 is neither rax nor rdx, so q survives the mov. */
-    if (fits_i32((int64_t)d)) {
-        tcg_out_modrm(s, OPC_IMUL_GvEvIz | P_REXW, q, q);
-        tcg_out32(s, (uint32_t)d);
-    } else {
-        tcg_out_movi(s, TCG_TYPE_I64, TCG_TMP0, (int64_t)d);
-        tcg_out_modrm(s, OPC_IMUL_GvEv | P_REXW, q, TCG_TMP0);
-    }
-    tcg_out_mov(s, TCG_TYPE_I64, a0, n);
-    tcg_out_modrm(s, (OPC_ARITH_GvEv + (ARITH_SUB << 3)) | P_REXW, a0, q);
+    tcg_out_rem_from_quot(s, a0, n, q, d);
 }
 
 /*
- * Unsigned division by register d with a likely value hint (the op's
- * const arg): if d == hint, the multiply above, else div.  The compare
- * costs a cycle; when the hint is right the multiply saves tens.
+ * Signed a0 = n / d or n % d, d known here and not 0 (tcg_sdiv_magic();
+ * MIN / -1 never reaches a division op).  32-bit operands are divided as
+ * their 64-bit sign extensions.  Uses rax, rdx, TMP0 and TMP1.
  */
-static void tcg_out_udiv_hint(TCGContext *s, TCGType type, bool rem, int a0,
-                              int n, int d, uint64_t hint)
+static void tcg_out_sdiv_const(TCGContext *s, TCGType type, bool rem,
+                               int a0, int n, int64_t d)
+{
+    TCGSDivMagic mg;
+
+    if (type == TCG_TYPE_I32) {
+        d = (int32_t)d;
+        tcg_out_modrm(s, OPC_MOVSLQ, TCG_TMP1, n);
+        n = TCG_TMP1;
+    }
+    tcg_sdiv_magic(d, &mg);
+    tcg_out_movi(s, TCG_TYPE_I64, TCG_REG_RAX, mg.m);
+    tcg_out_modrm(s, OPC_GRP3_Ev | P_REXW, EXT3_IMUL, n);   /* rdx = hi */
+    tcg_out_modrm(s, (OPC_ARITH_GvEv + (ARITH_ADD << 3)) | P_REXW,
+                  TCG_REG_RDX, n);
+    if (mg.shift) {
+        tcg_out_shifti(s, SHIFT_SAR, 1, TCG_REG_RDX, mg.shift);
+    }
+    /* + 1 for a negative n: round toward zero */
+    tcg_out_mov(s, TCG_TYPE_I64, TCG_REG_RAX, n);
+    tcg_out_shifti(s, SHIFT_SHR, 1, TCG_REG_RAX, 63);
+    tcg_out_modrm(s, (OPC_ARITH_GvEv + (ARITH_ADD << 3)) | P_REXW,
+                  TCG_REG_RDX, TCG_REG_RAX);
+    if (mg.neg) {
+        tcg_out_modrm(s, OPC_GRP3_Ev | P_REXW, EXT3_NEG, TCG_REG_RDX);
+    }
+    if (rem) {
+        tcg_out_rem_from_quot(s, a0, n, TCG_REG_RDX, (uint64_t)d);
+    } else {
+        tcg_out_mov(s, TCG_TYPE_I64, a0, TCG_REG_RDX);
+    }
+}
+
+/*
+ * Division by register d with a likely value hint (the op's const arg):
+ * if d == hint, the multiply above, else div.  The compare costs a
+ * cycle; when the hint is right the multiply saves tens.
+ */
+static void tcg_out_div_hint(TCGContext *s, TCGType type, bool sign,
+                             bool rem, int a0, int n, int d, uint64_t hint)
 {
     int w = rexw(type);
     uint8_t *jne, *jmp;
@@ -433,7 +479,11 @@ static void tcg_out_udiv_hint(TCGContext *s, TCGType type, bool rem, int a0,
     tcg_out_opc(s, OPC_JCC_long + JCC_JNE, 0, 0, 0);
     jne = s->code_ptr;
     tcg_out32(s, 0);
-    tcg_out_udiv_const(s, type, rem, a0, n, hint);
+    if (sign) {
+        tcg_out_sdiv_const(s, type, rem, a0, n, (int64_t)hint);
+    } else {
+        tcg_out_udiv_const(s, type, rem, a0, n, hint);
+    }
     tcg_out8(s, OPC_JMP_long);
     jmp = s->code_ptr;
     tcg_out32(s, 0);
@@ -442,7 +492,7 @@ static void tcg_out_udiv_hint(TCGContext *s, TCGType type, bool rem, int a0,
 
         memcpy(jne, &rel, 4);
     }
-    tcg_out_div_reg(s, type, false, rem, a0, n, d);
+    tcg_out_div_reg(s, type, sign, rem, a0, n, d);
     if (!tcg_backend(s)->overflow) {
         uint32_t rel = (uint32_t)(s->code_ptr - (jmp + 4));
 
@@ -1094,10 +1144,12 @@ void tcg_out_op(TCGContext *s, TCGOpcode opc, TCGType type,
         uint64_t hint = type == TCG_TYPE_I32 ? (uint32_t)args[3] : args[3];
 
         /* The allocator keeps a0-a2 out of rax/rdx. */
-        if (c2) {
+        if (c2 && sign) {
+            tcg_out_sdiv_const(s, type, rem, a0, a1, (int64_t)a2);
+        } else if (c2) {
             tcg_out_udiv_const(s, type, rem, a0, a1, a2);
-        } else if (!sign && hint) {
-            tcg_out_udiv_hint(s, type, rem, a0, a1, (int)a2, hint);
+        } else if (hint) {
+            tcg_out_div_hint(s, type, sign, rem, a0, a1, (int)a2, hint);
         } else {
             tcg_out_div_reg(s, type, sign, rem, a0, a1, (int)a2);
         }

@@ -385,13 +385,38 @@ static uint64_t some_divisor(unsigned i)
     }
 }
 
-/* tcg_udiv_magic() against the C division, every divisor shape. */
-static void test_udiv_magic(void **state)
+/* tcg_[us]div_magic() against the C division, every divisor shape. */
+static void test_div_magic(void **state)
 {
     for (unsigned i = 0; i < 20000; i++) {
         uint64_t d = i < 5000 ? i + 2 : some_divisor(i - 5000);
         TCGUDivMagic mg;
 
+        if (d == 0) {
+            continue;
+        }
+        for (int neg = 0; neg < 2; neg++) {
+            /* Unsigned arithmetic: the edges wrap instead of overflowing */
+            uint64_t ud = neg ? -d : d;
+            int64_t sd = (int64_t)ud;
+            int64_t sn[] = { 0, 1, -1, (int64_t)(ud - 1), sd,
+                             (int64_t)(ud + 1), (int64_t)-ud, INT64_MAX,
+                             INT64_MIN, INT64_MIN + 1, (int64_t)rnd(),
+                             (int64_t)rnd() >> 20, (int64_t)rnd() >> 40 };
+            TCGSDivMagic smg;
+
+            tcg_sdiv_magic(sd, &smg);
+            for (unsigned k = 0; k < ARRAY_SIZE(sn); k++) {
+                int64_t e = sd == -1 ? (int64_t)-(uint64_t)sn[k]
+                                     : sn[k] / sd;
+
+                if (tcg_sdiv_magic_apply(sn[k], &smg) != e) {
+                    print_error("signed d=%lld n=%lld\n", (long long)sd,
+                                (long long)sn[k]);
+                    fail();
+                }
+            }
+        }
         if (d < 2 || !(d & (d - 1))) {
             assert_false(tcg_udiv_magic(d, &mg));
             continue;
@@ -412,13 +437,15 @@ static void test_udiv_magic(void **state)
 }
 
 /*
- * divu/remu with the divisor a constant or in a register whose hint is
+ * Divisions with the divisor a constant or in a register whose hint is
  * right (the backend's multiply), or wrong (its fallback to div): one TB
- * per case, run on many dividends.
+ * per case, run on many dividends (never signed MIN / -1, which the ops
+ * exclude).
  */
-static void test_udiv_hint(void **state)
+static void test_div_hint(void **state)
 {
-    static const TCGOpcode ops[] = { INDEX_op_divu, INDEX_op_remu };
+    static const TCGOpcode ops[] = { INDEX_op_divu, INDEX_op_remu,
+                                     INDEX_op_div, INDEX_op_rem };
 
     for (unsigned i = 0; i < 400; i++) {
         uint64_t d = some_divisor(i);
@@ -452,9 +479,12 @@ static void test_udiv_hint(void **state)
                         uint64_t n = k < 4 ? (uint64_t[]){ 0, run_d - 1,
                                                            run_d, ~0ULL }[k]
                                            : rnd();
-                        uint64_t expect =
-                            ref_op(ops[o], ty, n, run_d) & mask, got;
+                        uint64_t expect, got;
 
+                        if (fix_divisor(ops[o], ty, n, run_d) != run_d) {
+                            continue;
+                        }
+                        expect = ref_op(ops[o], ty, n, run_d) & mask;
                         set_g(ty, 0, n);
                         set_g(ty, 1, run_d);
                         tcg_qemu_tb_exec(&cpu->parent, tb_buf);
@@ -1567,8 +1597,8 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_binops),
-        cmocka_unit_test(test_udiv_magic),
-        cmocka_unit_test(test_udiv_hint),
+        cmocka_unit_test(test_div_magic),
+        cmocka_unit_test(test_div_hint),
         cmocka_unit_test(test_unops),
         cmocka_unit_test(test_fallbacks),
         cmocka_unit_test(test_conds),
