@@ -123,26 +123,31 @@ for arch in $ARCHS; do
         # installer: both emulators' defaults at -smp 2, a host thread
         # per vCPU.  installer-rr: Machina with all vCPUs on one thread
         # (thread=single; against the same QEMU time).
+        # The runs go round the emulators (run 1 of each, then run 2...)
+        # so that a slow spell of the host hits all of them alike.
         rows+=(installer installer-rr)
-        for e in "${emus[@]}" "${MBIN[$arch]} rr"; do
-            w=installer extra=
-            case $e in *" rr")
-                e=${e% rr} w=installer-rr
-                extra="-accel tcg,thread=single"
-                [ -x "$e" ] || continue ;;
-            esac
-            times=() rss=()
-            for _ in $(seq "$RUNS"); do
+        runs=("${emus[@]}")
+        [ -x "${MBIN[$arch]}" ] && runs+=("${MBIN[$arch]} rr")
+        declare -A ITIMES=() IRSS=()
+        for _ in $(seq "$RUNS"); do
+            for e in "${runs[@]}"; do
+                extra=
+                case $e in *" rr") extra="-accel tcg,thread=single" ;; esac
                 # shellcheck disable=SC2086
-                read -r s m <<<"$("$PY" tests/bench/boot_time.py "$e" \
+                read -r s m <<<"$("$PY" tests/bench/boot_time.py "${e% rr}" \
                     600 "Select a language" ${IARGS[$arch]} $extra -m 1G \
                     -smp 2 -nographic -kernel "$dir/linux" \
                     -initrd "$dir/initrd.gz" \
                     -append console=${CONSOLE[$arch]} || true)"
-                times+=("$s") rss+=("$m")
+                ITIMES[$e]+="$s " IRSS[$e]+="$m "
             done
-            RES[$arch,$w,$e]="$(printf '%s\n' "${times[@]}" | median) $(printf '%s\n' "${rss[@]}" | sort -n | tail -n1)"
-            echo "bench: $arch $w $e: ${RES[$arch,$w,$e]}"
+        done
+        for e in "${runs[@]}"; do
+            w=installer
+            case $e in *" rr") w=installer-rr ;; esac
+            # shellcheck disable=SC2086
+            RES[$arch,$w,${e% rr}]="$(printf '%s\n' ${ITIMES[$e]} | median) $(printf '%s\n' ${IRSS[$e]} | sort -n | tail -n1)"
+            echo "bench: $arch $w ${e% rr}: ${RES[$arch,$w,${e% rr}]}"
         done
         if [ -n "$q" ]; then
             RES[$arch,installer-rr,$q]=${RES[$arch,installer,$q]:-}
