@@ -105,14 +105,19 @@ for arch in $ARCHS; do
     # NEON string idioms (tests/bench/string-aarch64.c): AArch64 only
     case $arch in aarch64*) rows+=(string) ;; esac
     for w in "${rows[@]}"; do
-        for e in "${emus[@]}"; do
-            times=() rss=() sums=()
-            for _ in $(seq "$RUNS"); do
+        # Runs alternate between the emulators, like the installer's.
+        declare -A CT=() CR=() CS=()
+        for _ in $(seq "$RUNS"); do
+            for e in "${emus[@]}"; do
                 read -r s m c <<<"$(run_one "$e" "$arch" "${WELF[$arch]}/$w.elf")"
-                times+=("$s") rss+=("$m") sums+=("$c")
+                CT[$e]+="$s " CR[$e]+="$m " CS[$e]+="$c "
             done
-            RES[$arch,$w,$e]="$(printf '%s\n' "${times[@]}" | median) $(printf '%s\n' "${rss[@]}" | sort -n | tail -n1)"
-            SUM[$arch,$w,$e]=$(printf '%s\n' "${sums[@]}" | sort -u | tr '\n' ' ')
+        done
+        for e in "${emus[@]}"; do
+            # shellcheck disable=SC2086
+            RES[$arch,$w,$e]="$(printf '%s\n' ${CT[$e]} | median) $(printf '%s\n' ${CR[$e]} | sort -n | tail -n1)"
+            # shellcheck disable=SC2086
+            SUM[$arch,$w,$e]=$(printf '%s\n' ${CS[$e]} | sort -u | tr '\n' ' ')
             echo "bench: $arch $w $e: ${RES[$arch,$w,$e]}"
         done
     done
