@@ -192,7 +192,7 @@ static int cpu_exec_loop(CPUState *cpu)
                  * did not store the pc, so set it from the TB's first
                  * insn.  exit_request is handled at the top of the loop.
                  */
-                if (last_tb->nb_insns) {
+                if (tb_nb_insns(last_tb)) {
                     cpu->ops->restore_state(cpu, last_tb->insn_data[0]);
                 }
                 last_tb = NULL;

@@ -648,27 +648,27 @@ bool cpu_restore_state(CPUState *cpu, uintptr_t retaddr)
 {
     TranslationBlock *tb;
     uintptr_t off;
-    uint32_t i;
+    uint32_t i, nb;
 
     if (!retaddr) {
         return false;
     }
     tb = tb_find_by_host_pc(retaddr - 1);
-    if (!tb || tb->nb_insns == 0) {
+    if (!tb || (nb = tb_nb_insns(tb)) == 0) {
         return false;
     }
     /* retaddr - 1 lies inside the call insn of guest insn i. */
     off = retaddr - 1 - (uintptr_t)tb->tc_ptr;
-    for (i = 0; i < tb->nb_insns; i++) {
+    for (i = 0; i < nb; i++) {
         if (off < tb->insn_end[i]) {
             break;
         }
     }
-    if (i == tb->nb_insns) {
+    if (i == nb) {
         /* Out-of-line code that did not pass a main-line address. */
         log_mask_printf(LOG_INT, "restore_state: host pc %p past last insn "
                         "of TB pc 0x%" PRIx64 "\n", (void *)retaddr, tb->pc);
-        i = tb->nb_insns - 1;
+        i = nb - 1;
     }
     cpu->ops->restore_state(cpu, tb->insn_data[i]);
     return true;
@@ -875,11 +875,16 @@ TranslationBlock *tb_gen_code(CPUState *cpu, vaddr pc, uint64_t flags,
         p += nb * sizeof(uint32_t);
         tb->tc_ptr = code;
         tb->tc_size = (uint32_t)size;
-        tb->nb_insns = nb;
         for (i = 0; i < nb; i++) {
             tb->insn_data[i] = tcg_ctx->insn_data[i];
             tb->insn_end[i] = tcg_ctx->insn_end_off[i];
         }
+        /*
+         * Release, paired with tb_nb_insns(): a vCPU can reach this TB
+         * through a patched jump in generated code, which orders nothing
+         * a race detector can see; this store publishes the insn tables.
+         */
+        __atomic_store_n(&tb->nb_insns, nb, __ATOMIC_RELEASE);
         for (i = 0; i < 2; i++) {
             tb->jmp_insn_off[i] = tcg_ctx->goto_tb_off[i];
             tb->jmp_reset_off[i] = tcg_ctx->goto_tb_reset[i];

@@ -46,6 +46,16 @@ struct TranslationBlock {
 };
 
 /*
+ * A TB's instruction count, and with it its insn_data/insn_end tables:
+ * acquire, paired with tb_gen_code()'s release store.  Another vCPU may
+ * have made the TB and this one reached it through a patched jump.
+ */
+static inline uint32_t tb_nb_insns(const TranslationBlock *tb)
+{
+    return __atomic_load_n(&tb->nb_insns, __ATOMIC_ACQUIRE);
+}
+
+/*
  * exit_tb values: 0 = go back to the loop with no chaining; otherwise
  * (uintptr_t)tb | slot (slot 0/1 after goto_tb) asks the loop to chain the
  * previous TB's slot to the next one; (uintptr_t)tb | TB_EXIT_REQUESTED
