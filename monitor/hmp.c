@@ -387,8 +387,23 @@ static void hmp_memory_dump(const char *cmd, const char *args, bool virt,
 
 /* ---- info ---- */
 
-static void hmp_info(const char *what, FILE *out)
+/*
+ * Commands that read CPU state (registers, pc, the MMU) pause the vCPUs
+ * first, as QEMU runs them on the CPU's own thread: a running vCPU writes
+ * that state without a lock.  The VM keeps its run state.
+ */
+static bool hmp_pause_vcpus(void)
 {
+    if (!runstate_is_running()) {
+        return false;
+    }
+    tcg_pause_vcpus();
+    return true;
+}
+
+static void hmp_info_cpu_state(const char *what, FILE *out)
+{
+    bool paused = hmp_pause_vcpus();
     CPUState *cpu;
 
     if (!strcmp(what, "registers")) {
@@ -403,13 +418,7 @@ static void hmp_info(const char *what, FILE *out)
             fprintf(out, "CPU#%d\n", cpu->cpu_index);
             cpu->ops->dump_state(cpu, out);
         }
-    } else if (!strcmp(what, "mtree")) {
-        if (system_memory) {
-            memory_region_print_tree(out, system_memory);
-        }
-    } else if (!strcmp(what, "qtree")) {
-        devices_print_tree(out);
-    } else if (!strcmp(what, "cpus")) {
+    } else {
         CPU_FOREACH(cpu) {
             vaddr pc;
             uint64_t flags;
@@ -420,6 +429,23 @@ static void hmp_info(const char *what, FILE *out)
                     (uint64_t)pc, cpu->halted ? " (halted)" : "",
                     __atomic_load_n(&cpu->thread_id, __ATOMIC_RELAXED));
         }
+    }
+    if (paused) {
+        tcg_resume_vcpus();
+    }
+}
+
+static void hmp_info(const char *what, FILE *out)
+{
+    if (!strcmp(what, "registers") || !strcmp(what, "registers -a") ||
+        !strcmp(what, "cpus")) {
+        hmp_info_cpu_state(what, out);
+    } else if (!strcmp(what, "mtree")) {
+        if (system_memory) {
+            memory_region_print_tree(out, system_memory);
+        }
+    } else if (!strcmp(what, "qtree")) {
+        devices_print_tree(out);
     } else if (!strcmp(what, "status")) {
         fprintf(out, "VM status: %s\n",
                 runstate_is_running() ? "running" : "paused");
@@ -604,7 +630,12 @@ void hmp_handle_command(const char *line, FILE *out)
         snprintf(what, sizeof(what), "%.*s", (int)len, args);
         hmp_info(what, out);
     } else if (!strcmp(cmd, "x")) {
+        bool paused = hmp_pause_vcpus();    /* reads the CPU's MMU state */
+
         hmp_memory_dump(cmd, args, true, out);
+        if (paused) {
+            tcg_resume_vcpus();
+        }
     } else if (!strcmp(cmd, "xp")) {
         hmp_memory_dump(cmd, args, false, out);
     } else if (!strcmp(cmd, "stop")) {
