@@ -91,11 +91,7 @@ TCG_GEN_BINOP(ctz)
     static inline void tcg_gen_##name##_i64(TCGv r, TCGv a, TCGv b)       \
     { tcg_gen_##name##_hint_i64(r, a, b, 0); }                            \
     static inline void tcg_gen_##name##_i32(TCGv r, TCGv a, TCGv b)       \
-    { tcg_gen_##name##_hint_i32(r, a, b, 0); }                            \
-    static inline void tcg_gen_##name##i_i64(TCGv r, TCGv a, int64_t b)   \
-    { tcg_gen_##name##_i64(r, a, tcg_constant_i64(b)); }                  \
-    static inline void tcg_gen_##name##i_i32(TCGv r, TCGv a, int32_t b)   \
-    { tcg_gen_##name##_i32(r, a, tcg_constant_i32(b)); }
+    { tcg_gen_##name##_hint_i32(r, a, b, 0); }
 
 TCG_GEN_DIVOP(div)
 TCG_GEN_DIVOP(divu)
